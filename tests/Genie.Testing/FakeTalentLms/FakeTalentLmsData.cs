@@ -94,6 +94,16 @@ public sealed class FakeTalentLmsData
         }
     }
 
+    /// <summary>Deletes the user and their enrolments, as deleting a user in TalentLMS does.</summary>
+    public void RemoveUser(FakeUser user)
+    {
+        lock (_gate)
+        {
+            Users.Remove(user);
+            Enrollments.RemoveAll(e => e.UserId == user.Id);
+        }
+    }
+
     public FakeUser User(string email)
     {
         lock (_gate)
