@@ -35,7 +35,7 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
 
     public NpgsqlDataSource Db => Host.Services.GetRequiredService<NpgsqlDataSource>();
 
-    public static async Task<LmsBridgeTestHost> StartAsync(bool configure = true)
+    public static async Task<LmsBridgeTestHost> StartAsync(bool configure = true, TimeProvider? clock = null)
     {
         var cluster = await PostgresCluster.GetSharedAsync();
         var connectionString = await cluster.CreateDatabaseAsync("lms");
@@ -45,6 +45,8 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
             {
                 builder.AddGenieDatabase("lms", typeof(LmsHandler).Assembly);
                 builder.AddLmsBridge(scheduledSync: false);
+                if (clock is not null)
+                    builder.Services.AddSingleton<TimeProvider>(clock);
                 builder.Services.AddGrpcService<LmsHandler>(LmsReflection.Descriptor.Services[0]);
             },
             new Dictionary<string, string?>
@@ -64,7 +66,7 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
     /// <summary>A typed client calling as a person with this role and e-mail.</summary>
     public LmsClient Client(string role, string email)
     {
-        var token = Host.Tokens.Issue($"genie-{email}", email, email.Split('@')[0], role, TimeSpan.FromMinutes(30));
+        var token = Host.Tokens.Issue($"genie-{email}", email, email.Split('@')[0], role, TimeSpan.FromDays(400)); // outlives ManualClock jumps
         var channel = Host.CreateChannel(new GrpcChannelOptions { DefaultBearerToken = () => token });
         _channels.Add(channel);
         return new LmsClient(channel);

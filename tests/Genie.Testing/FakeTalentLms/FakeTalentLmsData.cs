@@ -94,6 +94,13 @@ public sealed class FakeTalentLmsData
         }
     }
 
+    /// <summary>Sets when the user's enrolment in the course expires (TalentLMS's expired_on).</summary>
+    public void SetEnrollmentExpiry(FakeUser user, FakeCourse course, DateTimeOffset? expiresOn)
+    {
+        lock (_gate)
+            Enrollments.Single(e => e.UserId == user.Id && e.CourseId == course.Id).ExpiresOn = expiresOn;
+    }
+
     /// <summary>Deletes the user and their enrolments, as deleting a user in TalentLMS does.</summary>
     public void RemoveUser(FakeUser user)
     {
