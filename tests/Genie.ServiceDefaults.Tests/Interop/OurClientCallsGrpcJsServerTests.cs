@@ -1,3 +1,4 @@
+using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Grpc;
 using Genie.ServiceDefaults.Grpc.Client;
@@ -11,7 +12,9 @@ public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : 
 {
     private const string Svc = "/genie.test.v1.EchoService/";
     private const string NonAsciiMessage = "Échec: ünïcødé — 日本語 ✓ 🚀 100% #1";
-    private const string Token = "token-for-grpc-js";
+    // A real JWT: grpc-js does not verify it, but server.js reports its subject as the caller.
+    private static readonly string Token = new TokenService(new AuthOptions { SigningKey = AuthOptions.DecodeKey(AuthOptions.GenerateKey()) })
+        .Issue("dotnet-user", "dotnet-user@example.test", "Dotnet User", Roles.Learner);
 
     private readonly GrpcChannel _channel = new([node.Address]);
 
@@ -24,7 +27,7 @@ public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : 
         var options = Options(TimeSpan.FromSeconds(20)) with { Headers = new Metadata { { "x-test", "abc-123" } } };
         var reply = await _channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Echo", new EchoRequest { Text = "hello from .NET ✓" }, options);
         Assert.Equal("hello from .NET ✓", reply.Text);
-        Assert.Equal(Token, reply.Caller);
+        Assert.Equal("dotnet-user", reply.Caller);
         Assert.Equal("abc-123", reply.Metadata);
         // grpc-js parsed our grpc-timeout into the deadline it reports.
         Assert.InRange(DateTimeOffset.Parse(reply.Deadline), before.AddSeconds(18), before.AddSeconds(22));

@@ -1,5 +1,5 @@
 // A @grpc/grpc-js server for the interop tests and the benchmark: genie.test.v1.EchoService
-// (Echo, Stream, Slow, Fail; the other rpcs stay UNIMPLEMENTED) and grpc.health.v1.Health/Check.
+// (Echo, Public, Stream, Slow, Fail; the other rpcs stay UNIMPLEMENTED) and grpc.health.v1.Health/Check.
 // Listens insecure (h2c) on 127.0.0.1 at a free port and prints the port as its first stdout line;
 // later lines are JSON events ({"event":"slow-cancelled"}) the tests wait for.
 'use strict';
@@ -14,13 +14,24 @@ function metadataValue(call, key) {
   return values.length > 0 ? String(values[0]) : '';
 }
 
-function reply(call, index) {
+// The subject of the bearer JWT, like the caller our server reports; grpc-js has no auth, so it is not verified.
+function callerOf(call) {
   const auth = metadataValue(call, 'authorization');
+  const parts = auth.startsWith('Bearer ') ? auth.slice(7).split('.') : [];
+  if (parts.length !== 3) return '';
+  try {
+    return JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')).sub || '';
+  } catch {
+    return '';
+  }
+}
+
+function reply(call, index) {
   const deadline = call.getDeadline();
   return {
     text: call.request.text,
     index,
-    caller: auth.startsWith('Bearer ') ? auth.slice(7) : '',
+    caller: callerOf(call),
     deadline: deadline instanceof Date ? deadline.toISOString() : (Number.isFinite(deadline) ? new Date(deadline).toISOString() : ''),
     metadata: metadataValue(call, 'x-test'),
   };
@@ -28,6 +39,10 @@ function reply(call, index) {
 
 const echo = {
   Echo(call, callback) {
+    callback(null, reply(call, 0));
+  },
+
+  Public(call, callback) {
     callback(null, reply(call, 0));
   },
 
