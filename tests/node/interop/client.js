@@ -53,7 +53,8 @@ const cases = {
   unary: () => unary(echo, 'Echo', { text: 'hello from grpc-js' }, authorized({ 'x-test': 'abc-123' }), seconds(10)),
   unauthenticated: () => unary(echo, 'Echo', { text: 'no token' }, new grpc.Metadata(), seconds(10)),
   stream: () => serverStream(echo, 'Stream', { text: 'item', count: 20 }, authorized(), seconds(10)),
-  deadline: () => unary(echo, 'Slow', { delay_ms: 30000 }, authorized(), { deadline: Date.now() + 300 }),
+  // 2 s: long enough for the request to reach the server even on a loaded machine, so its cancellation is observable.
+  deadline: () => unary(echo, 'Slow', { delay_ms: 30000 }, authorized(), { deadline: Date.now() + 2000 }),
   error: () => unary(echo, 'Fail', { text: NonAsciiMessage, status_code: grpc.status.FAILED_PRECONDITION }, authorized(), seconds(10)),
   health: () => unary(health, 'Check', { service: '' }, new grpc.Metadata(), seconds(10)),
 };
