@@ -30,7 +30,7 @@ public sealed class ScheduledSync(LmsSync sync, LmsSettingsStore settings, SyncR
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task RunIfDueAsync(CancellationToken ct)
+    internal async Task RunIfDueAsync(CancellationToken ct)
     {
         var current = await settings.GetAsync(ct);
         if (!current.ApiKeyConfigured || current.Domain.Length == 0)

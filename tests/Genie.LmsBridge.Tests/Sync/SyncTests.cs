@@ -2,6 +2,7 @@ using System.Net;
 using Dapper;
 using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Sync;
+using Genie.ServiceDefaults.Grpc;
 
 namespace Genie.LmsBridge.Tests.Sync;
 
@@ -158,5 +159,22 @@ public sealed class SyncTests : IAsyncLifetime
 
         Assert.Equal(SyncStates.Failed, run.State);
         Assert.Contains("TalentLMS is not configured", run.Error);
+    }
+
+    [Fact]
+    public async Task A_second_sync_while_one_holds_the_lock_is_refused()
+    {
+        await using var holder = await _host.Db.OpenConnectionAsync();
+        await holder.ExecuteAsync("SELECT pg_advisory_lock(1280136019)"); // LmsSync's key, "LMSS"
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var _ in _host.Admin().SyncNow(new SyncNowRequest()))
+            {
+            }
+        });
+
+        Assert.Equal(StatusCode.Aborted, error.Status);
+        Assert.Contains("already running", error.Detail);
     }
 }
