@@ -18,9 +18,9 @@ public static class LmsBridgeServices
         builder.Configuration.GetSection("Genie:Lms:Client").Bind(clientOptions);
         services.AddSingleton(clientOptions);
         // Each attempt has its own Polly timeout; the HttpClient's own is only a backstop.
-        services.AddSingleton(_ => new TalentLmsClientFactory(
+        services.AddSingleton(sp => new TalentLmsClientFactory(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
-            clientOptions, TimeProvider.System, _.GetRequiredService<ILoggerFactory>()));
+            clientOptions, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<LmsSettingsStore>();
         services.AddSingleton<ProgressReader>();
         services.AddSingleton<LmsAccess>();

@@ -186,7 +186,11 @@ public sealed partial class TalentLmsClient
             return null;
         var wait = resetAt.Value - now;
         if (wait > _options.MaxRateLimitWait)
-            throw new TalentLmsRateLimitedException(response.RequestMessage?.RequestUri?.AbsolutePath ?? "", resetAt);
+        {
+            var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
+            response.Dispose();
+            throw new TalentLmsRateLimitedException(path, resetAt);
+        }
         _logger.LogInformation("TalentLMS rate limit reached; waiting until {Reset:u}", resetAt);
         return wait > TimeSpan.Zero ? wait + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50);
     }

@@ -145,6 +145,19 @@ public sealed class TalentLmsClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slow_answer_times_out_and_is_retried()
+    {
+        _lms.Data.AddCourse("Git");
+        _lms.DelayOnce("courses", TimeSpan.FromSeconds(10));
+        var client = Client(options: new TalentLmsClientOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300), BaseDelay = TimeSpan.FromMilliseconds(10) });
+
+        var courses = await client.ListCoursesAsync(default);
+
+        Assert.Single(courses);
+        Assert.Equal(2, _lms.Requests.Count(r => r == "GET /api/v1/courses"));
+    }
+
+    [Fact]
     public async Task A_malformed_payload_names_the_path_and_the_field()
     {
         var course = _lms.Data.AddCourse("Git");

@@ -24,6 +24,7 @@ public sealed class FakeTalentLmsServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentQueue<Fault> _faults = new();
+    private readonly ConcurrentQueue<(string PathPrefix, TimeSpan Delay)> _delays = new();
     private int _rateLimitedRemaining;
     private bool _rateLimitHeaders = true;
     private DateTimeOffset _rateLimitResetsAt;
@@ -73,6 +74,9 @@ public sealed class FakeTalentLmsServer : IAsyncDisposable
     public void RespondAlways(string pathPrefix, HttpStatusCode status, string body, string contentType = "application/json") =>
         _faults.Enqueue(new Fault(pathPrefix, status, body, contentType, Persistent: true));
 
+    /// <summary>The next request to <paramref name="pathPrefix"/> is answered only after <paramref name="delay"/> (a slow portal).</summary>
+    public void DelayOnce(string pathPrefix, TimeSpan delay) => _delays.Enqueue((pathPrefix, delay));
+
     public void ClearFaults() => _faults.Clear();
 
     public void ClearRequestLog() => _requests.Clear();
@@ -98,6 +102,17 @@ public sealed class FakeTalentLmsServer : IAsyncDisposable
             }
             await ErrorAsync(http, HttpStatusCode.Unauthorized, keyProblem);
             return;
+        }
+        if (_delays.TryPeek(out var slow) && rest.StartsWith(slow.PathPrefix, StringComparison.OrdinalIgnoreCase) && _delays.TryDequeue(out _))
+        {
+            try
+            {
+                await Task.Delay(slow.Delay, http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
         var endpoint = rest.Split('/', 2)[0].ToLowerInvariant();
         if (endpoint != "ratelimit" && Interlocked.Decrement(ref _rateLimitedRemaining) >= 0)
