@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Genie.LmsBridge.Reminders;
 using Genie.LmsBridge.Settings;
 using Genie.LmsBridge.TalentLms;
@@ -51,6 +52,9 @@ public sealed class LmsSync(
     private async Task<SyncOutcome> RunLockedAsync(string trigger, Func<SyncStep, ValueTask> report, CancellationToken ct)
     {
         var runId = await runs.StartAsync(trigger, ct);
+        using var activity = LmsTelemetry.Source.StartActivity("lms.sync");
+        activity?.SetTag("genie.lms.sync.run", runId);
+        activity?.SetTag("genie.lms.sync.trigger", trigger);
         var client = (TalentLmsClient?)null;
         try
         {
@@ -66,12 +70,17 @@ public sealed class LmsSync(
             var state = snapshot.Failures.Count == 0 ? SyncStates.Succeeded : SyncStates.Partial;
             await runs.FinishAsync(runId, state, snapshot.Users.Count, snapshot.Courses.Count, snapshot.EnrollmentCount,
                 client.CallCount, snapshot.SkippedUnchanged, "", snapshot.Failures);
+            activity?.SetTag("genie.lms.sync.state", state);
+            LmsTelemetry.SyncRuns.Add(1, new KeyValuePair<string, object?>("state", state));
+            LmsTelemetry.RemindersCreated.Add(created);
             logger.LogInformation("TalentLMS sync {Run} {State}: {Users} users, {Courses} courses, {Calls} calls, {Reminders} new reminders",
                 runId, state, snapshot.Users.Count, snapshot.Courses.Count, client.CallCount, created);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "TalentLMS sync {Run} failed; previous data kept", runId);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            LmsTelemetry.SyncRuns.Add(1, new KeyValuePair<string, object?>("state", SyncStates.Failed));
             await runs.FinishAsync(runId, SyncStates.Failed, 0, 0, 0, client?.CallCount ?? 0, 0, Describe(e), []);
         }
         catch (OperationCanceledException)

@@ -121,6 +121,7 @@ public sealed partial class TalentLmsClient
             if (form is not null)
                 request.Content = new FormUrlEncodedContent(form);
             Interlocked.Increment(ref _calls);
+            LmsTelemetry.ApiCalls.Add(1);
             return await _http.SendAsync(request, ct);
         }, cancellationToken);
 
@@ -159,6 +160,8 @@ public sealed partial class TalentLmsClient
                         : null,
                 OnRetry = args =>
                 {
+                    LmsTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("cause",
+                        args.Outcome.Result is { } failed ? ((int)failed.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : args.Outcome.Exception?.GetType().Name));
                     _logger.LogWarning("TalentLMS call failed ({Outcome}); retry {Attempt} in {Delay}",
                         args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name,
                         args.AttemptNumber + 1, args.RetryDelay);
