@@ -19,9 +19,19 @@ public static class SyncStates
 /// <summary><c>lms.sync_runs</c>: one row per attempt, with what failed.</summary>
 public sealed class SyncRunLog(NpgsqlDataSource db)
 {
+    /// <summary>
+    /// Records a new run. Called under the sync lock, so any other run still marked running was cut
+    /// short (its process stopped) and is closed as failed first.
+    /// </summary>
     public async Task<long> StartAsync(string trigger, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE lms.sync_runs SET state = 'failed', finished_at = now(),
+                error = 'interrupted: the service stopped during this sync; previous data kept'
+            WHERE state = 'running'
+            """, cancellationToken: ct));
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO lms.sync_runs (trigger, state) VALUES (@trigger, 'running') RETURNING id", new { trigger }, cancellationToken: ct));
     }

@@ -177,4 +177,17 @@ public sealed class SyncTests : IAsyncLifetime
         Assert.Equal(StatusCode.Aborted, error.Status);
         Assert.Contains("already running", error.Detail);
     }
+
+    [Fact]
+    public async Task A_run_left_running_by_a_stopped_process_is_closed_as_failed_by_the_next_sync()
+    {
+        await using (var db = await _host.Db.OpenConnectionAsync())
+            await db.ExecuteAsync("INSERT INTO lms.sync_runs (trigger, state, started_at) VALUES ('scheduled', 'running', now() - interval '2 hours')");
+
+        await _host.SyncAsync();
+
+        var runs = (await _host.Admin().ListSyncRunsAsync(new ListSyncRunsRequest())).Runs;
+        Assert.Equal([SyncState.Succeeded, SyncState.Failed], runs.Select(r => r.State));
+        Assert.StartsWith("interrupted", runs[1].Error);
+    }
 }
