@@ -1,0 +1,4 @@
+using Genie.Web;
+
+var app = PortalApp.Build(new WebApplicationOptions { Args = args });
+app.Run();
