@@ -1,3 +1,6 @@
+using Genie.ServiceDefaults;
+using Genie.ServiceDefaults.Database;
+
 namespace Genie.Web;
 
 /// <summary>Builds the portal application; Program.cs runs it and tests host it on loopback.</summary>
@@ -11,8 +14,9 @@ public static class PortalApp
         builder.AddGenieDatabase("portal", typeof(PortalApp).Assembly);
         builder.AddPortal();
         var app = builder.Build();
-        app.UsePortal();
+        // gRPC (HTTP/2 endpoint) and health first; the portal pipeline serves the HTTP/1.1 endpoint.
         app.MapDefaultEndpoints();
+        app.UsePortal();
         return app;
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 
 namespace Genie.Web.Authorization;
 
@@ -10,6 +10,7 @@ public static class PageAuthorization
 {
     public static void Apply(PageConventionCollection conventions)
     {
+        conventions.AuthorizeFolder("/");
         conventions.AuthorizeFolder("/Admin", Policies.Admin);
         conventions.AuthorizeFolder("/Dashboard", Policies.Staff);
         conventions.AuthorizeFolder("/Dashboard/Users/Manage", Policies.ManageUsers);

@@ -17,7 +17,6 @@ public static class Policies
 
     public static void Add(AuthorizationOptions options)
     {
-        options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         options.AddPolicy(Admin, p => p.RequireRole(Roles.Admin));
         options.AddPolicy(Staff, p => p.RequireRole(Roles.Admin, Roles.Instructor));
         options.AddPolicy(ManageUsers, p => p.AddRequirements(new ManageUsersRequirement()));
