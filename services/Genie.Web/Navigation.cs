@@ -32,6 +32,7 @@ public static class Navigation
                 new("/Admin/Settings", "Settings", "settings"),
                 new("/Admin/Notifications", "Notifications", "mail"),
                 new("/Admin/Audit", "Audit log", "list"),
+                new("/Admin/System", "System health", "pulse"),
             ]));
         }
         sections.Add(new("Account",

@@ -1,4 +1,8 @@
+using Genie.Contracts.Portal.V1;
+using Genie.ServiceDefaults.Grpc.Server;
 using Genie.Web.AccessTokens;
+using Genie.Web.Backends;
+using Genie.Web.SystemHealth;
 using Genie.Web.Audit;
 using Genie.Web.Authorization;
 using Genie.Web.Bots;
@@ -43,6 +47,10 @@ public static class PortalServices
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddHostedService<FirstAdmin>();
+
+        services.AddBackends();
+        services.AddSingleton<SystemStatus>();
+        services.AddGrpcService<PortalHandler>(PortalReflection.Descriptor.Services[0]);
 
         services.AddDataProtection().SetApplicationName("genie-portal");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(

@@ -29,6 +29,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Admin/Settings"] = Access.Admin,
         ["/Admin/Audit"] = Access.Admin,
         ["/Admin/Notifications"] = Access.Admin,
+        ["/Admin/System"] = Access.Admin,
     };
 
     public sealed class Fixture : IAsyncLifetime
