@@ -155,6 +155,15 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/alive")]
+    public async Task Health_endpoints_stay_anonymous(string path)
+    {
+        using var anonymous = fixture.Host.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(path)).StatusCode);
+    }
+
     [Fact]
     public async Task Instructors_manage_learners_only_when_the_setting_allows()
     {
