@@ -1,0 +1,1 @@
+namespace Genie.Agent; public static class Program { public static void Main() { } }
