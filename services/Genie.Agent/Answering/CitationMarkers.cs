@@ -38,7 +38,7 @@ public sealed class CitationMarkers(int sourceCount)
             }
             if (char.IsWhiteSpace(c))
             {
-                _heldSpace.Append(c);
+                if (!(_dropPendingSpace && _heldSpace.Length > 0)) _heldSpace.Append(c);
                 continue;
             }
             if (_dropPendingSpace && c is '.' or ',' or ';' or ':' or '!' or '?' or ')') _heldSpace.Clear();

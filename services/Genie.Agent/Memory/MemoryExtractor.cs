@@ -123,7 +123,7 @@ public static partial class MemoryExtractor
     [GeneratedRegex(@"\bI(?:'m|’m|\s+am)\s+an?\s+(?<x>(?:(?:junior|senior|staff|lead|principal|new)\s+)?(?:(?:backend|back-end|frontend|front-end|full[- ]?stack|mobile|ios|android|data|ml|machine learning|devops|qa|test|security|platform|cloud|infrastructure|software|web|product)\s+)?(?:engineer|developer|designer|analyst|scientist|manager|intern|sre|architect|tester))\b", RegexOptions.IgnoreCase)]
     private static partial Regex RolePattern();
 
-    [GeneratedRegex(@"\bI\s+(?:already\s+)?(?:know|am familiar with|'m familiar with|’m familiar with|have experience (?:with|in)|am experienced (?:with|in)|'ve used|’ve used|have used|use|am fluent in|'m fluent in)\s+" + Thing + End, RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bI(?:'m|’m|\s+am|'ve|’ve|\s+have)?\s+(?:already\s+)?(?:know|familiar with|experience (?:with|in)|experienced (?:with|in)|used|use|fluent in)\s+" + Thing + End, RegexOptions.IgnoreCase)]
     private static partial Regex KnowsPattern();
 
     [GeneratedRegex(@"\bI(?:'m|’m|\s+am)\s+(?:new to|not familiar with|unfamiliar with|learning)\s+" + Thing + End + @"|\bI\s+(?:don't|don’t|do not)\s+know\s+" + Thing + End + @"|\bI(?:'ve|’ve|\s+have)\s+never\s+used\s+" + Thing + End, RegexOptions.IgnoreCase)]
