@@ -6,6 +6,18 @@ namespace Genie.Agent.Memory;
 public sealed record UserProfile(UserPreferences Preferences, IReadOnlyList<FactEntry> Facts)
 {
     public static readonly UserProfile Empty = new(UserPreferences.None, []);
+
+    /// <summary>This profile with what the current message just taught applied (it is stored with the turn).</summary>
+    public UserProfile With(ExtractedMemory memory) => memory.IsEmpty
+        ? this
+        : new UserProfile(
+            new UserPreferences(
+                memory.Length ?? Preferences.Length,
+                memory.Tone ?? Preferences.Tone,
+                memory.Language ?? Preferences.Language,
+                memory.RoleTeam ?? Preferences.RoleTeam,
+                memory.Level ?? Preferences.Level),
+            Facts.Concat(memory.Facts).DistinctBy(f => f.Text.ToLowerInvariant()).ToList());
 }
 
 public sealed record UserPreferences(AnswerLength Length, string? Tone, string? Language, string? RoleTeam, string? Level)
