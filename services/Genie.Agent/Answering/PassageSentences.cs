@@ -51,6 +51,7 @@ public static partial class PassageSentences
             {
                 var s = sentence.Trim();
                 if (s.Length < 12 || !s.Any(char.IsLetter)) continue;
+                s = s.TrimEnd(',', ';', ' ');
                 if (!".!?:".Contains(s[^1])) s += ".";
                 sentences.Add(s);
             }

@@ -103,6 +103,7 @@ public sealed class ConversationStore(NpgsqlDataSource db)
     /// <summary>Messages that left the recent window are folded into the conversation's rolling summary.</summary>
     private static async Task FoldIntoSummaryAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid conversationId, int count, int recentMessages, CancellationToken ct)
     {
+        if (count <= recentMessages) return;
         var state = await connection.QuerySingleAsync<(string Summary, int SummarizedThrough)>(new CommandDefinition(
             "select summary, summarized_through from agent.conversations where id = @conversationId",
             new { conversationId }, tx, cancellationToken: ct));

@@ -14,7 +14,8 @@ namespace Genie.Agent.Models;
 public sealed partial class BuiltinChatClient : IChatClient
 {
     public const string ModelId = "builtin-extractive";
-    private const int WordsPerDelta = 6;
+    // Big enough to keep per-message overhead low, small enough that the answer visibly streams.
+    private const int WordsPerDelta = 16;
 
     private static readonly ChatClientMetadata Metadata = new("builtin", null, ModelId);
 
