@@ -68,6 +68,7 @@ public sealed class ConversationStore(NpgsqlDataSource db)
                                         retrieval_ms, generation_ms, incomplete, fallback_reason, not_covered)
             values (@AssistantMessageId, @ConversationId, @assistantSeq, 'assistant', @Answer, @Model, @InputTokens, @OutputTokens,
                     @RetrievalMs, @GenerationMs, @Incomplete, @FallbackReason, @NotCovered);
+            update agent.conversations set message_count = @assistantSeq, updated_at = now() where id = @ConversationId;
             """,
             new
             {
@@ -78,24 +79,30 @@ public sealed class ConversationStore(NpgsqlDataSource db)
 
         if (turn.Citations.Count > 0)
         {
+            // One round trip for all citations.
             await connection.ExecuteAsync(new CommandDefinition(
                 """
                 insert into agent.citations (message_id, marker, chunk_id, knowledge_base_id, document_title, uri, heading_path, snippet, source, score)
-                values (@messageId, @Marker, @ChunkId, @KnowledgeBaseId, @DocumentTitle, @Uri, @HeadingPath, @Snippet, @Source, @Score)
+                select @messageId, * from unnest(@markers, @chunkIds, @kbIds, @titles, @uris, @headings, @snippets, @sources, @scores)
                 """,
-                turn.Citations.Select(c => new
+                new
                 {
-                    messageId = turn.AssistantMessageId, c.Marker, c.ChunkId, c.KnowledgeBaseId, c.DocumentTitle, c.Uri, c.HeadingPath,
-                    c.Snippet, c.Source, c.Score,
-                }), tx, cancellationToken: ct));
+                    messageId = turn.AssistantMessageId,
+                    markers = turn.Citations.Select(c => c.Marker).ToArray(),
+                    chunkIds = turn.Citations.Select(c => c.ChunkId).ToArray(),
+                    kbIds = turn.Citations.Select(c => c.KnowledgeBaseId).ToArray(),
+                    titles = turn.Citations.Select(c => c.DocumentTitle).ToArray(),
+                    uris = turn.Citations.Select(c => c.Uri).ToArray(),
+                    headings = turn.Citations.Select(c => c.HeadingPath).ToArray(),
+                    snippets = turn.Citations.Select(c => c.Snippet).ToArray(),
+                    sources = turn.Citations.Select(c => c.Source).ToArray(),
+                    scores = turn.Citations.Select(c => c.Score).ToArray(),
+                }, tx, cancellationToken: ct));
         }
 
         if (turn.NotCovered && !turn.Incomplete)
             await KnowledgeGapStore.RecordAsync(connection, tx, turn.UserId, turn.Team, turn.Bot, turn.StandaloneQuery, turn.ConversationId, ct);
 
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update agent.conversations set message_count = @count, updated_at = now() where id = @ConversationId",
-            new { turn.ConversationId, count = count + 2 }, tx, cancellationToken: ct));
         await FoldIntoSummaryAsync(connection, tx, turn.ConversationId, count + 2, recentMessages, ct);
         await tx.CommitAsync(ct);
     }

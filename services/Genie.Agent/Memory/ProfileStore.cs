@@ -29,9 +29,13 @@ public sealed class ProfileStore(NpgsqlDataSource db)
     public async Task<UserProfile> LoadAsync(string userId, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var prefs = await ReadPreferencesAsync(connection, userId, ct);
-        var facts = await connection.QueryAsync<FactRow>(new CommandDefinition(
-            "select * from agent.learned_facts where user_id = @userId order by learned_at, id", new { userId }, cancellationToken: ct));
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
+            """
+            select * from agent.preferences where user_id = @userId;
+            select * from agent.learned_facts where user_id = @userId order by learned_at, id;
+            """, new { userId }, cancellationToken: ct));
+        var prefs = await results.ReadSingleOrDefaultAsync<PreferencesRow>();
+        var facts = await results.ReadAsync<FactRow>();
         return new UserProfile(ToDomain(prefs), facts.Select(f => new FactEntry(f.Kind, f.Text)).ToList());
     }
 
