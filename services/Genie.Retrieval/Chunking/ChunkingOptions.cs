@@ -4,16 +4,16 @@ namespace Genie.Retrieval.Chunking;
 public sealed record ChunkingOptions
 {
     /// <summary>Blocks are gathered into a chunk until adding the next one would pass this size.</summary>
-    public int TargetChars { get; init; } = 1000;
+    public int TargetChars { get; set; } = 1000;
 
     /// <summary>A single paragraph, list or table longer than this is split.</summary>
-    public int MaxChars { get; init; } = 1600;
+    public int MaxChars { get; set; } = 1600;
 
     /// <summary>How much of the previous chunk's prose starts the next chunk of the same section.</summary>
-    public int OverlapChars { get; init; } = 150;
+    public int OverlapChars { get; set; } = 150;
 
     /// <summary>Fenced code up to this size stays whole, even past <see cref="MaxChars"/>.</summary>
-    public int MaxCodeChars { get; init; } = 4000;
+    public int MaxCodeChars { get; set; } = 4000;
 }
 
 /// <summary>A piece of a document ready to embed and index.</summary>
