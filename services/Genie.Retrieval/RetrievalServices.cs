@@ -31,6 +31,8 @@ public static class RetrievalServices
     /// <summary>Everything but hosting: used by the service and by the eval command.</summary>
     public static IServiceCollection AddRetrievalCore(IServiceCollection services, IConfiguration configuration)
     {
+        // Row classes use C# names for snake_case columns.
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         var options = RetrievalOptions.FromConfiguration(configuration);
         services.AddSingleton(options);
         services.AddSingleton(EmbedderOptions.FromConfiguration(configuration));

@@ -72,33 +72,65 @@ public sealed class DocumentStore(NpgsqlDataSource db)
 
     internal static Timestamp Ts(DateTime value) => Timestamp.FromDateTime(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
-    private sealed record DocumentRow(Guid Id, Guid Kb_Id, Guid Source_Id, string Uri, string Title, string Content_Type, string Content_Hash,
-        long Size_Bytes, int Chunk_Count, DateTime Indexed_At)
+    private sealed class DocumentRow
     {
+        public Guid Id { get; set; }
+        public Guid KbId { get; set; }
+        public Guid SourceId { get; set; }
+        public string Uri { get; set; } = null!;
+        public string Title { get; set; } = null!;
+        public string ContentType { get; set; } = null!;
+        public string ContentHash { get; set; } = null!;
+        public long SizeBytes { get; set; }
+        public int ChunkCount { get; set; }
+        public DateTime IndexedAt { get; set; }
+
         public Document ToProto() => new()
         {
-            Id = Id.ToString(), KnowledgeBaseId = Kb_Id.ToString(), SourceId = Source_Id.ToString(), Uri = Uri, Title = Title,
-            ContentType = Content_Type, ContentHash = Content_Hash, SizeBytes = Size_Bytes, ChunkCount = Chunk_Count, IndexedAt = Ts(Indexed_At),
+            Id = Id.ToString(), KnowledgeBaseId = KbId.ToString(), SourceId = SourceId.ToString(), Uri = Uri, Title = Title,
+            ContentType = ContentType, ContentHash = ContentHash, SizeBytes = SizeBytes, ChunkCount = ChunkCount, IndexedAt = Ts(IndexedAt),
         };
     }
 
-    private sealed record ChunkRow(Guid Id, Guid Document_Id, Guid Kb_Id, int Ordinal, string[] Heading_Path, string Text, string Title, string Uri)
+    private sealed class ChunkRow
     {
+        public Guid Id { get; set; }
+        public Guid DocumentId { get; set; }
+        public Guid KbId { get; set; }
+        public int Ordinal { get; set; }
+        public string[] HeadingPath { get; set; } = null!;
+        public string Text { get; set; } = null!;
+        public string Title { get; set; } = null!;
+        public string Uri { get; set; } = null!;
+
         public Chunk ToProto() => new()
         {
-            Id = Id.ToString(), DocumentId = Document_Id.ToString(), KnowledgeBaseId = Kb_Id.ToString(), Ordinal = Ordinal,
-            HeadingPath = { Heading_Path }, Text = Text, DocumentTitle = Title, Uri = Uri,
+            Id = Id.ToString(), DocumentId = DocumentId.ToString(), KnowledgeBaseId = KbId.ToString(), Ordinal = Ordinal,
+            HeadingPath = { HeadingPath }, Text = Text, DocumentTitle = Title, Uri = Uri,
         };
     }
 
-    private sealed record RunRow(Guid Id, Guid Source_Id, string Trigger, string Status, DateTime Started_At, DateTime? Finished_At,
-        int Added, int Updated, int Unchanged, int Deleted, int Failed, int Chunks_Written, string Error)
+    private sealed class RunRow
     {
+        public Guid Id { get; set; }
+        public Guid SourceId { get; set; }
+        public string Trigger { get; set; } = null!;
+        public string Status { get; set; } = null!;
+        public DateTime StartedAt { get; set; }
+        public DateTime? FinishedAt { get; set; }
+        public int Added { get; set; }
+        public int Updated { get; set; }
+        public int Unchanged { get; set; }
+        public int Deleted { get; set; }
+        public int Failed { get; set; }
+        public int ChunksWritten { get; set; }
+        public string Error { get; set; } = null!;
+
         public SyncRun ToProto() => new()
         {
-            Id = Id.ToString(), SourceId = Source_Id.ToString(), Trigger = Trigger, Status = Status, StartedAt = Ts(Started_At),
-            FinishedAt = Finished_At is { } f ? Ts(f) : null, Error = Error,
-            Counts = new SyncCounts { Added = Added, Updated = Updated, Unchanged = Unchanged, Deleted = Deleted, Failed = Failed, ChunksWritten = Chunks_Written },
+            Id = Id.ToString(), SourceId = SourceId.ToString(), Trigger = Trigger, Status = Status, StartedAt = Ts(StartedAt),
+            FinishedAt = FinishedAt is { } f ? Ts(f) : null, Error = Error,
+            Counts = new SyncCounts { Added = Added, Updated = Updated, Unchanged = Unchanged, Deleted = Deleted, Failed = Failed, ChunksWritten = ChunksWritten },
         };
     }
 }

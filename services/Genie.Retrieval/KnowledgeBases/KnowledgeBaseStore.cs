@@ -112,12 +112,25 @@ public sealed class KnowledgeBaseStore(NpgsqlDataSource db, AccessPolicy policy)
             """, new { id, users = users.Distinct().ToArray(), roles = roles.Distinct().ToArray() }, tx, cancellationToken: ct));
     }
 
-    private sealed record Row(
-        Guid Id, string Name, string Description, string Embedder_Provider, string Embedder_Model, int Dimension, string Created_By,
-        DateTime Created_At, DateTime Updated_At, string[] Granted_Users, string[] Granted_Roles, int Source_Count, int Document_Count, int Chunk_Count)
+    private sealed class Row
     {
-        public KnowledgeBaseRecord ToRecord() => new(Id, Name, Description, new EmbedderChoice(Embedder_Provider, Embedder_Model, Dimension),
-            Created_By, new DateTimeOffset(Created_At, TimeSpan.Zero), new DateTimeOffset(Updated_At, TimeSpan.Zero),
-            Granted_Users, Granted_Roles, Source_Count, Document_Count, Chunk_Count);
+        public Guid Id { get; set; }
+        public string Name { get; set; } = null!;
+        public string Description { get; set; } = null!;
+        public string EmbedderProvider { get; set; } = null!;
+        public string EmbedderModel { get; set; } = null!;
+        public int Dimension { get; set; }
+        public string CreatedBy { get; set; } = null!;
+        public DateTime CreatedAt { get; set; }
+        public DateTime UpdatedAt { get; set; }
+        public string[] GrantedUsers { get; set; } = null!;
+        public string[] GrantedRoles { get; set; } = null!;
+        public int SourceCount { get; set; }
+        public int DocumentCount { get; set; }
+        public int ChunkCount { get; set; }
+
+        public KnowledgeBaseRecord ToRecord() => new(Id, Name, Description, new EmbedderChoice(EmbedderProvider, EmbedderModel, Dimension),
+            CreatedBy, new DateTimeOffset(CreatedAt, TimeSpan.Zero), new DateTimeOffset(UpdatedAt, TimeSpan.Zero),
+            GrantedUsers, GrantedRoles, SourceCount, DocumentCount, ChunkCount);
     }
 }

@@ -70,7 +70,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             var d = details[f.Item];
             var vectorRank = f.Ranks.Where((_, i) => vectorLists.Contains(i)).FirstOrDefault(r => r > 0);
             var textRank = tsQuery is null ? 0 : f.Ranks[^1];
-            return new SearchHitRecord(d.Id, d.Document_Id, d.Kb_Id, d.Source_Id, d.Source_Name, d.Title, d.Uri, d.Heading_Path, d.Text, d.Snippet,
+            return new SearchHitRecord(d.Id, d.DocumentId, d.KbId, d.SourceId, d.SourceName, d.Title, d.Uri, d.HeadingPath, d.Text, d.Snippet,
                 f.Score, vectorScores.GetValueOrDefault(f.Item), textScores.GetValueOrDefault(f.Item), vectorRank, textRank);
         }).ToList();
     }
@@ -120,6 +120,17 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
         return rows.ToDictionary(r => r.Id);
     }
 
-    private sealed record DetailRow(Guid Id, Guid Document_Id, Guid Kb_Id, Guid Source_Id, string Source_Name, string Title, string Uri,
-        string[] Heading_Path, string Text, string Snippet);
+    private sealed class DetailRow
+    {
+        public Guid Id { get; set; }
+        public Guid DocumentId { get; set; }
+        public Guid KbId { get; set; }
+        public Guid SourceId { get; set; }
+        public string SourceName { get; set; } = null!;
+        public string Title { get; set; } = null!;
+        public string Uri { get; set; } = null!;
+        public string[] HeadingPath { get; set; } = null!;
+        public string Text { get; set; } = null!;
+        public string Snippet { get; set; } = null!;
+    }
 }

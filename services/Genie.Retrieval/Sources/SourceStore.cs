@@ -88,12 +88,24 @@ public sealed class SourceStore(NpgsqlDataSource db)
         return copy;
     }
 
-    private sealed record Row(
-        Guid Id, Guid Kb_Id, string Name, string Kind, string Config, byte[]? Secrets, string[] Secret_Names, int Sync_Interval_Minutes,
-        DateTime? Next_Sync_At, string Status, DateTime? Last_Synced_At, string Last_Error, int Document_Count)
+    private sealed class Row
     {
-        public SourceRecord ToRecord() => new(Id, Kb_Id, Name, Kind, Parser.Parse<SourceConfig>(Config), Secrets, Secret_Names,
-            Sync_Interval_Minutes, Utc(Next_Sync_At), Status, Utc(Last_Synced_At), Last_Error, Document_Count);
+        public Guid Id { get; set; }
+        public Guid KbId { get; set; }
+        public string Name { get; set; } = null!;
+        public string Kind { get; set; } = null!;
+        public string Config { get; set; } = null!;
+        public byte[]? Secrets { get; set; }
+        public string[] SecretNames { get; set; } = null!;
+        public int SyncIntervalMinutes { get; set; }
+        public DateTime? NextSyncAt { get; set; }
+        public string Status { get; set; } = null!;
+        public DateTime? LastSyncedAt { get; set; }
+        public string LastError { get; set; } = null!;
+        public int DocumentCount { get; set; }
+
+        public SourceRecord ToRecord() => new(Id, KbId, Name, Kind, Parser.Parse<SourceConfig>(Config), Secrets, SecretNames,
+            SyncIntervalMinutes, Utc(NextSyncAt), Status, Utc(LastSyncedAt), LastError, DocumentCount);
 
         private static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
     }
