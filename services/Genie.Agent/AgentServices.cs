@@ -1,11 +1,14 @@
 using Genie.Agent.Chat;
 using Genie.Agent.Conversations;
 using Genie.Agent.Gaps;
+using Genie.Agent.Knowledge;
 using Genie.Agent.Memory;
 using Genie.Agent.Models;
 using Genie.Agent.Telemetry;
 using Genie.Contracts.Agent.V1;
+using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Grpc.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Genie.Agent;
 
@@ -25,6 +28,8 @@ public static class AgentServices
         builder.Services.AddSingleton<FeedbackStore>();
         builder.Services.AddSingleton<KnowledgeGapStore>();
         builder.Services.AddSingleton<ChatPipeline>();
+        builder.Services.AddGrpcClient<RetrievalClient>("retrieval");
+        builder.Services.TryAddSingleton<IKnowledgeSearch, RetrievalKnowledgeSearch>();
         builder.Services.AddGrpcService<AgentHandler>(AgentReflection.Descriptor.Services[0]);
         return builder;
     }

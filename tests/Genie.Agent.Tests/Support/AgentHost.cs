@@ -27,7 +27,8 @@ public sealed class AgentHost : IAsyncDisposable
 
     public AgentClient Client { get; }
 
-    public static async Task<AgentHost> StartAsync(IKnowledgeSearch search, IDictionary<string, string?>? settings = null, string? signingKey = null)
+    /// <param name="search">Null: the real Retrieval service named by services:retrieval:grpc:0.</param>
+    public static async Task<AgentHost> StartAsync(IKnowledgeSearch? search, IDictionary<string, string?>? settings = null, string? signingKey = null)
     {
         var cluster = await PostgresCluster.GetSharedAsync();
         var connectionString = await cluster.CreateDatabaseAsync("agent");
@@ -39,7 +40,7 @@ public sealed class AgentHost : IAsyncDisposable
         {
             builder.AddGenieDatabase("agent", typeof(AgentHandler).Assembly);
             builder.AddAgent();
-            builder.Services.AddSingleton(search);
+            if (search is not null) builder.Services.AddSingleton(search);
         }, all);
         return new AgentHost(host, connectionString);
     }
