@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Genie.Agent;
 using Genie.Agent.Bench;
 using Genie.Agent.Knowledge;
+using Genie.Retrieval;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
@@ -10,21 +11,51 @@ using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-// Chat latency of the Agent with the built-in model over real gRPC and PostgreSQL:
+// Chat latency of the Agent with the built-in model over real gRPC and PostgreSQL (search through the real
+// Retrieval service by default, or an in-process BM25 index with --search bm25 to isolate the Agent):
 // time to the first answer delta and to the final record, p50/p95, at 1 and 32 concurrent conversations.
 var options = BenchOptions.Parse(args);
-var chunks = HandbookCorpus.Load(options.DataFolder, options.Chunks);
-Console.WriteLine($"Genie.Agent.Bench  cores={Environment.ProcessorCount}  chunks={chunks.Count}  model=builtin  search=in-process BM25 (Retrieval stand-in)");
-
 var cluster = await PostgresCluster.GetSharedAsync();
-var connectionString = await cluster.CreateDatabaseAsync("agent_bench");
-IKnowledgeSearch search = new Bm25Index(chunks);
+var signingKey = AuthOptions.GenerateKey();
+ServiceTestHost? retrievalHost = null;
+IKnowledgeSearch? search = null;
+string searchLabel;
+int chunkCount;
+if (options.UseRetrieval)
+{
+    retrievalHost = await ServiceTestHost.StartAsync("retrieval", b => b.AddRetrieval(scheduler: false), new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("retrieval_bench"),
+        ["Genie:Retrieval:Embedder:Provider"] = "builtin",
+        [AuthOptions.SigningKeyKey] = signingKey,
+    });
+    using var ingestChannel = retrievalHost.CreateChannel();
+    var ingest = Stopwatch.StartNew();
+    chunkCount = await RetrievalCorpus.IngestAsync(new RetrievalClient(ingestChannel),
+        new CallOptions { BearerToken = retrievalHost.IssueToken(Roles.Admin, "bench-admin") }, options.DataFolder, options.Chunks);
+    searchLabel = $"Retrieval service over gRPC (hybrid, builtin embedder; ingested in {ingest.Elapsed.TotalSeconds:F0} s)";
+}
+else
+{
+    var chunks = HandbookCorpus.Load(options.DataFolder, options.Chunks);
+    chunkCount = chunks.Count;
+    search = new Bm25Index(chunks);
+    searchLabel = "in-process BM25 (isolates the Agent)";
+}
+Console.WriteLine($"Genie.Agent.Bench  cores={Environment.ProcessorCount}  chunks={chunkCount}  model=builtin  search={searchLabel}");
+
+var agentSettings = new Dictionary<string, string?>
+{
+    ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("agent_bench"),
+    [AuthOptions.SigningKeyKey] = signingKey,
+};
+if (retrievalHost is not null) agentSettings["services:retrieval:grpc:0"] = retrievalHost.GrpcAddress.ToString();
 await using var host = await ServiceTestHost.StartAsync("agent", builder =>
 {
     builder.AddGenieDatabase("agent", typeof(AgentHandler).Assembly);
     builder.AddAgent();
-    builder.Services.AddSingleton(search);
-}, new Dictionary<string, string?> { ["ConnectionStrings:genie"] = connectionString });
+    if (search is not null) builder.Services.AddSingleton(search);
+}, agentSettings);
 using var channel = host.CreateChannel();
 var client = new AgentClient(channel);
 
@@ -41,6 +72,7 @@ if (options.Show)
 await Measure("warm-up", 1, 20, quiet: true);
 await Measure("1 concurrent", 1, options.Requests);
 await Measure("32 concurrent", 32, Math.Max(1, options.Requests / 8));
+if (retrievalHost is not null) await retrievalHost.DisposeAsync();
 
 async Task Measure(string label, int concurrency, int perWorker, bool quiet = false)
 {
@@ -109,13 +141,14 @@ internal static class Chat
     }
 }
 
-internal sealed record BenchOptions(string DataFolder, int Chunks, int Requests, bool Show)
+internal sealed record BenchOptions(string DataFolder, int Chunks, int Requests, bool Show, bool UseRetrieval)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null;
         int chunks = 10_000, requests = 100;
         var show = false;
+        var useRetrieval = true;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -124,11 +157,17 @@ internal sealed record BenchOptions(string DataFolder, int Chunks, int Requests,
                 case "--chunks": chunks = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--requests": requests = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--show": show = true; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --data DIR --chunks N --requests N --show");
+                case "--search": useRetrieval = args[++i] switch
+                {
+                    "retrieval" => true,
+                    "bm25" => false,
+                    var other => throw new ArgumentException($"--search {other}: use retrieval or bm25"),
+                }; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --data DIR --chunks N --requests N --search retrieval|bm25 --show");
             }
         }
         data ??= FindSharedData() ?? throw new ArgumentException("Pass --data DIR (the shared 18F corpora, ../shared/data).");
-        return new BenchOptions(data, chunks, requests, show);
+        return new BenchOptions(data, chunks, requests, show, useRetrieval);
     }
 
     private static string? FindSharedData()
