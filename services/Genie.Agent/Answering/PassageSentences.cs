@@ -64,6 +64,7 @@ public static partial class PassageSentences
         text = TemplateTag().Replace(text, " ");
         text = Image().Replace(text, " ");
         text = Link().Replace(text, "$1");
+        text = ReferenceLink().Replace(text, "$1");
         text = HtmlTag().Replace(text, " ");
         text = Emphasis().Replace(text, "$2");
         text = text.Replace("`", "", StringComparison.Ordinal);
@@ -86,6 +87,9 @@ public static partial class PassageSentences
 
     [GeneratedRegex(@"\[([^\]]+)\]\([^)]*\)")]
     private static partial Regex Link();
+
+    [GeneratedRegex(@"\[([^\]]+)\]\[[^\]]*\]")]
+    private static partial Regex ReferenceLink();
 
     [GeneratedRegex(@"</?[a-zA-Z][^>]*>")]
     private static partial Regex HtmlTag();
