@@ -1,4 +1,5 @@
 using Genie.AppHost.Dashboard;
+using Genie.AppHost.Testing;
 
 namespace Genie.AppHost.Hosting;
 
@@ -7,7 +8,7 @@ namespace Genie.AppHost.Hosting;
 /// quiet console, and a stop token instead of signals. Flows to the entry point through an
 /// <see cref="AsyncLocal{T}"/>, so parallel tests each see their own.
 /// </summary>
-internal sealed class AppHostTestHook(Dictionary<string, string?> configuration, IAppHostConsole console)
+internal sealed class AppHostTestHook(Dictionary<string, string?> configuration, IAppHostConsole console, RecordingWriter output, TimeSpan startTimeout)
 {
     private static readonly AsyncLocal<AppHostTestHook?> Installed = new();
     private readonly TaskCompletionSource<DistributedApplication> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -17,6 +18,10 @@ internal sealed class AppHostTestHook(Dictionary<string, string?> configuration,
     public Dictionary<string, string?> Configuration { get; } = configuration;
 
     public CancellationTokenSource Stopping { get; } = new();
+
+    public RecordingWriter Output { get; } = output;
+
+    public TimeSpan StartTimeout { get; } = startTimeout;
 
     /// <summary>The application, once Program.cs has built it and called RunAsync.</summary>
     public Task<DistributedApplication> Running => _running.Task;

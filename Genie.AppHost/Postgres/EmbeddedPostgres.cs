@@ -72,7 +72,8 @@ internal sealed class EmbeddedPostgres(PostgresBinaries binaries, string dataDir
         if (Directory.Exists(DataDirectory))
             Directory.Delete(DataDirectory, recursive: true); // a half-made cluster from an interrupted first run
         Directory.CreateDirectory(DataDirectory);
-        File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await GiveToRunAsUserAsync(DataDirectory, cancellationToken);
 
         var result = await ToolProcess.RunAsync(binaries.InitDb,

@@ -7,6 +7,7 @@ internal sealed class LogFile : IDisposable
 {
     private readonly StreamWriter _writer;
     private readonly Lock _gate = new();
+    private bool _closed;
 
     public LogFile(string path)
     {
@@ -23,7 +24,8 @@ internal sealed class LogFile : IDisposable
         if (line is null)
             return;
         lock (_gate)
-            _writer.WriteLine(line);
+            if (!_closed)
+                _writer.WriteLine(line);
     }
 
     /// <summary>The last <paramref name="count"/> lines of the file.</summary>
@@ -46,6 +48,9 @@ internal sealed class LogFile : IDisposable
     public void Dispose()
     {
         lock (_gate)
+        {
+            _closed = true; // output events can still arrive from a process being torn down
             _writer.Dispose();
+        }
     }
 }

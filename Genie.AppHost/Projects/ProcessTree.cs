@@ -27,15 +27,13 @@ internal static class ProcessTree
         else
         {
             _ = kill(pid, SigTerm);
-            using var timeout = new CancellationTokenSource(grace);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
+            // Poll rather than WaitForExitAsync: that also waits for end-of-file on redirected output,
+            // which a surviving grandchild holding the pipe would postpone.
+            var deadline = DateTime.UtcNow + grace;
+            while (!HasExited(process) && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+            if (!HasExited(process))
                 _ = kill(pid, SigKill);
-            }
         }
         foreach (var child in descendants)
             _ = OperatingSystem.IsWindows() ? 0 : kill(child, SigKill);

@@ -62,7 +62,8 @@ public sealed class ProjectInstance
             process.Kill(entireProcessTree: true);
     }
 
-    internal async Task StopAsync()
+    /// <summary>Stops this instance for good: SIGTERM, then SIGKILL of the whole tree after a grace period.</summary>
+    public async Task StopAsync()
     {
         State = ResourceState.Stopping;
         var process = _process;
@@ -93,11 +94,13 @@ public sealed class ProjectInstance
             var health = WatchHealthAsync(running.Token);
             try
             {
-                await process.WaitForExitAsync(stopping);
+                await ExitedAsync(process, stopping);
             }
             catch (OperationCanceledException)
             {
-                break; // StopAsync terminates the process tree and disposes it.
+                // StopAsync terminates the process tree; keep logging until its output ends.
+                await process.WaitForExitAsync(CancellationToken.None);
+                break;
             }
             finally
             {
@@ -139,7 +142,7 @@ public sealed class ProjectInstance
         ServiceEnvironment.Apply(start.Environment, environment, this);
 
         log.WriteLine($"----- {DateTimeOffset.Now:u} starting {Name}: {DotnetHost.Path} {string.Join(' ', start.ArgumentList)} -----");
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => log.WriteLine(e.Data);
         process.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);
         process.Start();
@@ -171,6 +174,19 @@ public sealed class ProjectInstance
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Completes when the process exits. Unlike WaitForExitAsync it does not also wait for the end of
+    /// its redirected output, which a surviving grandchild holding the pipe would postpone forever.
+    /// </summary>
+    private static async Task ExitedAsync(Process process, CancellationToken cancellationToken)
+    {
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
+        if (HasExited(process))
+            return;
+        await exited.Task.WaitAsync(cancellationToken);
     }
 
     private static bool HasExited(Process process)
