@@ -1,0 +1,2 @@
+CREATE TABLE greetings (text text NOT NULL);
+INSERT INTO greetings VALUES ('hello');

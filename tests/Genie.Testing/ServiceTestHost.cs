@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Genie.ServiceDefaults;
+using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Grpc.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Genie.Testing;
+
+/// <summary>
+/// A service hosted in the test process on real loopback ports, composed like a service's Program.cs:
+/// AddServiceDefaults + whatever <c>configure</c> adds, then MapDefaultEndpoints.
+/// </summary>
+public sealed class ServiceTestHost : IAsyncDisposable
+{
+    private ServiceTestHost(WebApplication app, Uri grpc, Uri http, string signingKey)
+    {
+        App = app;
+        GrpcAddress = grpc;
+        HttpAddress = http;
+        SigningKey = signingKey;
+        Tokens = app.Services.GetRequiredService<TokenService>();
+    }
+
+    public WebApplication App { get; }
+
+    public Uri GrpcAddress { get; }
+
+    public Uri HttpAddress { get; }
+
+    public string SigningKey { get; }
+
+    public TokenService Tokens { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<ServiceTestHost> StartAsync(
+        string serviceName,
+        Action<WebApplicationBuilder>? configure = null,
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplication>? map = null)
+    {
+        var grpcPort = FreeLoopbackPort();
+        var httpPort = FreeLoopbackPort();
+        var signingKey = settings?.TryGetValue(AuthOptions.SigningKeyKey, out var k) == true && k is not null ? k : AuthOptions.GenerateKey();
+        var config = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
+            ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
+            ["Kestrel:Endpoints:http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Kestrel:Endpoints:http:Protocols"] = "Http1",
+            [AuthOptions.SigningKeyKey] = signingKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (settings is not null)
+        {
+            foreach (var (key, value) in settings)
+                config[key] = value;
+        }
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.AddServiceDefaults(serviceName);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        map?.Invoke(app);
+        await app.StartAsync();
+        return new ServiceTestHost(app, new Uri($"http://127.0.0.1:{grpcPort}"), new Uri($"http://127.0.0.1:{httpPort}"), signingKey);
+    }
+
+    /// <summary>A channel to this host's gRPC endpoint.</summary>
+    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null) => new([GrpcAddress], options);
+
+    public string IssueToken(string role, string userId = "user-1", TimeSpan? lifetime = null) =>
+        Tokens.Issue(userId, $"{userId}@example.test", userId, role, lifetime);
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
