@@ -10,6 +10,7 @@ namespace Genie.AppHost.Projects;
 public sealed class ProjectInstance
 {
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+    private const string SetSid = "/usr/bin/setsid";
     private readonly ProjectResource _resource;
     private readonly TaskCompletionSource _firstHealthy = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -49,10 +50,17 @@ public sealed class ProjectInstance
 
     internal string LogPath { get; private set; } = "";
 
-    internal void Start(IReadOnlyDictionary<string, string> environment, AppRun run)
+    /// <summary>Starts supervising; <paramref name="appStopping"/> ends restarts as soon as the whole app is stopping.</summary>
+    internal void Start(IReadOnlyDictionary<string, string> environment, AppRun run, CancellationToken appStopping)
     {
         LogPath = Path.Combine(run.LogsDirectory, Name + ".log");
-        _supervisor = Task.Run(() => SuperviseAsync(environment, run, _stopping.Token));
+        var pidFile = new PidFile(Path.Combine(run.StateDirectory, "run", Name + ".pid"), _resource.AssemblyPath);
+        var stopping = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, appStopping);
+        _supervisor = Task.Run(async () =>
+        {
+            using (stopping)
+                await SuperviseAsync(environment, run, pidFile, stopping.Token);
+        });
     }
 
     /// <summary>Kills the process tree abruptly, as a crash would (tests use it to prove restarts).</summary>
@@ -81,8 +89,9 @@ public sealed class ProjectInstance
         State is ResourceState.NotStarted or ResourceState.Stopped ? null : _healthy,
         Restarts, ProcessId, ProcessId is { } pid ? ProcessTree.ResidentBytes(pid) : null);
 
-    private async Task SuperviseAsync(IReadOnlyDictionary<string, string> environment, AppRun run, CancellationToken stopping)
+    private async Task SuperviseAsync(IReadOnlyDictionary<string, string> environment, AppRun run, PidFile pidFile, CancellationToken stopping)
     {
+        await pidFile.StopLeftoverAsync();
         using var log = new LogFile(LogPath);
         var backoff = new RestartBackoff();
         while (!stopping.IsCancellationRequested)
@@ -90,6 +99,7 @@ public sealed class ProjectInstance
             State = ResourceState.Starting;
             var startedAt = Stopwatch.StartNew();
             var process = Launch(environment, log);
+            pidFile.Record(process.Id);
             using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             var health = WatchHealthAsync(running.Token);
             try
@@ -100,6 +110,7 @@ public sealed class ProjectInstance
             {
                 // StopAsync terminates the process tree; keep logging until its output ends.
                 await process.WaitForExitAsync(CancellationToken.None);
+                pidFile.Remove();
                 break;
             }
             finally
@@ -128,7 +139,8 @@ public sealed class ProjectInstance
 
     private Process Launch(IReadOnlyDictionary<string, string> environment, LogFile log)
     {
-        var start = new ProcessStartInfo(DotnetHost.Path)
+        // Its own session: a terminal's Ctrl-C reaches only the AppHost, which stops services in order.
+        var start = new ProcessStartInfo(File.Exists(SetSid) ? SetSid : DotnetHost.Path)
         {
             WorkingDirectory = _resource.WorkingDirectory,
             RedirectStandardOutput = true,
@@ -136,12 +148,14 @@ public sealed class ProjectInstance
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (start.FileName == SetSid)
+            start.ArgumentList.Add(DotnetHost.Path);
         start.ArgumentList.Add(_resource.AssemblyPath);
         foreach (var argument in _resource.Arguments)
             start.ArgumentList.Add(argument);
         ServiceEnvironment.Apply(start.Environment, environment, this);
 
-        log.WriteLine($"----- {DateTimeOffset.Now:u} starting {Name}: {DotnetHost.Path} {string.Join(' ', start.ArgumentList)} -----");
+        log.WriteLine($"----- {DateTimeOffset.Now:u} starting {Name}: {start.FileName} {string.Join(' ', start.ArgumentList)} -----");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => log.WriteLine(e.Data);
         process.ErrorDataReceived += (_, e) => log.WriteLine(e.Data);

@@ -55,7 +55,7 @@ public sealed class ProjectResource(string name, string assemblyPath, string wor
         foreach (var reference in References)
             await reference.AddEnvironmentAsync(environment, cancellationToken);
         foreach (var instance in _instances)
-            instance.Start(environment, run);
+            instance.Start(environment, run, cancellationToken);
 
         _ = Task.WhenAll(_instances.Select(i => i.FirstHealthy)).ContinueWith(_ => MarkReady(), TaskScheduler.Default);
     }
