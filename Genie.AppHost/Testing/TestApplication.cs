@@ -104,6 +104,18 @@ public sealed class TestApplication : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until <paramref name="instance"/> runs again in a process other than <paramref name="previousProcessId"/>, healthy.</summary>
+    public async Task WaitForRestartAsync(ProjectInstance instance, int? previousProcessId, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(1));
+        while (!(instance.Healthy && instance.State == ResourceState.Running && instance.ProcessId is { } pid && pid != previousProcessId))
+        {
+            if (cts.IsCancellationRequested)
+                throw new TimeoutException($"{instance.Name} did not come back.{Environment.NewLine}{Describe(Application)}");
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
     /// <summary>Stops one replica for good (no restart), as when a machine running it goes away.</summary>
     public Task StopReplicaAsync(string resource, int replica) => GetProject(resource).Instances[replica].StopAsync();
 
