@@ -74,13 +74,13 @@ internal sealed class LiveConsole : IAppHostConsole
     private IRenderable Render(DistributedApplication app)
     {
         var table = new Table().Border(TableBorder.Rounded).Expand()
-            .AddColumns("Resource", "State", "Health", "URLs", "Restarts", "PID", "Memory");
+            .AddColumns("Resource", "State", "Health", "Endpoints (127.0.0.1)", "Restarts", "PID", "Memory");
         foreach (var s in app.Resources.SelectMany(r => r.Snapshot()))
             table.AddRow(
-                new Markup($"[bold]{Markup.Escape(s.Name)}[/] [grey]{s.Kind}[/]"),
+                new Markup($"[bold]{Markup.Escape(s.Name)}[/]" + (s.Kind == "project" || s.Kind == s.Name ? "" : $" [grey]{s.Kind}[/]")),
                 new Markup(StateMarkup(s.State)),
                 new Markup(s.Healthy switch { true => "[green]healthy[/]", false => "[red]unhealthy[/]", null => "[grey]-[/]" }),
-                new Markup(Markup.Escape(string.Join('\n', s.Urls.Concat(s.Detail is null ? [] : [s.Detail])))),
+                new Markup(Markup.Escape(string.Join('\n', s.Urls.Select(Compact).Concat(s.Detail is null ? [] : [s.Detail])))),
                 new Markup(s.Restarts > 0 ? $"[yellow]{s.Restarts}[/]" : "0"),
                 new Markup(s.ProcessId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""),
                 new Markup(ResourceFormat.Memory(s)));
@@ -102,6 +102,9 @@ internal sealed class LiveConsole : IAppHostConsole
                 parts.Add(new Panel(new Rows(_events.TakeLast(EventsShown))).Header("Events").BorderColor(Color.Grey));
         return new Rows(parts);
     }
+
+    /// <summary>"http http://127.0.0.1:5123/" → "http :5123": every endpoint is on loopback, the table stays narrow.</summary>
+    private static string Compact(string url) => url.Replace("http://127.0.0.1:", ":", StringComparison.Ordinal).Replace("127.0.0.1:", ":", StringComparison.Ordinal).TrimEnd('/');
 
     private static string StateMarkup(ResourceState state) => state switch
     {

@@ -41,6 +41,13 @@ public sealed class PostgresDatabaseResource(string name, PostgresServerResource
         }
     }
 
+    internal override Task StopAsync()
+    {
+        if (_state == ResourceState.Running)
+            _state = ResourceState.Stopped; // goes with its server, which stops after every project
+        return Task.CompletedTask;
+    }
+
     public async Task AddEnvironmentAsync(IDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         await Ready.WaitAsync(cancellationToken);

@@ -85,7 +85,7 @@ public sealed class ProjectInstance
     }
 
     internal ResourceSnapshot Snapshot() => new(
-        Name, "project", State, [GrpcEndpoint.ToString(), HttpEndpoint.ToString()],
+        Name, "project", State, [$"grpc {GrpcEndpoint}", $"http {HttpEndpoint}"],
         State is ResourceState.NotStarted or ResourceState.Stopped ? null : _healthy,
         Restarts, ProcessId, ProcessId is { } pid ? ProcessTree.ResidentBytes(pid) : null);
 
