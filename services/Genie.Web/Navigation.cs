@@ -35,7 +35,7 @@ public static class Navigation
     {
         var sections = new List<NavSection>
         {
-            new("Learn", [new("/Index", "Home", "home")]),
+            new("Learn", [new("/Index", "Home", "home"), new("/Learn/Progress", "My progress", "book")]),
         };
         if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Instructor))
         {
@@ -44,6 +44,7 @@ public static class Navigation
                 new("/Dashboard/Index", "Overview", "chart"),
                 new("/Dashboard/Users/Index", "Users", "users"),
                 new("/Dashboard/Bots", "Bot assignments", "bot"),
+                new("/Dashboard/Team", "Team progress", "target"),
             ]));
         }
         if (user.IsInRole(Roles.Admin))
@@ -51,6 +52,7 @@ public static class Navigation
             sections.Add(new("Administer",
             [
                 new("/Admin/Settings", "Settings", "settings"),
+                new("/Admin/Lms", "TalentLMS", "book"),
                 new("/Admin/Notifications", "Notifications", "mail"),
                 new("/Admin/Audit", "Audit log", "list"),
                 new("/Admin/System", "System health", "pulse"),

@@ -21,6 +21,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Index"] = Access.SignedIn,
         ["/Account/ChangePassword"] = Access.SignedIn,
         ["/Me/Tokens"] = Access.SignedIn,
+        ["/Learn/Progress"] = Access.SignedIn,
+        ["/Dashboard/Team"] = Access.Staff,
         ["/Dashboard/Index"] = Access.Staff,
         ["/Dashboard/Users/Index"] = Access.Staff,
         ["/Dashboard/Users/Manage/Create"] = Access.ManageUsers,
@@ -30,6 +32,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Admin/Audit"] = Access.Admin,
         ["/Admin/Notifications"] = Access.Admin,
         ["/Admin/System"] = Access.Admin,
+        ["/Admin/Lms"] = Access.Admin,
     };
 
     public sealed class Fixture : IAsyncLifetime

@@ -26,6 +26,7 @@ public static class BackendServices
         services.AddGrpcClient<AgentClient>(Agent);
         services.AddGrpcClient<LmsClient>(LmsBridge);
         services.AddSingleton<UserCalls>();
+        services.AddSingleton<BackendClients>();
         return services;
     }
 }
