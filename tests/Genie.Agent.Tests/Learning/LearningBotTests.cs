@@ -178,4 +178,26 @@ public sealed class LearningBotTests(LearningWorld world) : IClassFixture<Learni
         Assert.Equal(git.CompletionPercent, (int)sentGit["completionPercent"]!);
         Assert.Equal(world.Ann.Email, (string?)sent["email"], ignoreCase: true);
     }
+
+    [Fact]
+    public async Task A_failing_model_is_replaced_by_the_direct_answer_from_LmsBridge()
+    {
+        await using var ollama = await FakeOllama.StartAsync();
+        ollama.Mode = FakeOllama.Behaviour.FailMidStream;
+        await using var agent = await world.StartAgentAsync(new Dictionary<string, string?>
+        {
+            ["Genie:Agent:Bots:learning:Provider"] = "ollama",
+            ["Genie:Agent:Bots:learning:Model"] = ollama.ModelName,
+            ["Genie:Agent:Bots:learning:Endpoint"] = ollama.Address.ToString(),
+        });
+        var git = (await ProgressOfAsync(world.Ann)).Courses.Single(c => c.CourseName == world.Git.Name);
+
+        var result = await ChatResult.AskAsync(agent.Client, world.As(world.Ann), "What should I do next?", bot: "learning");
+
+        Assert.NotNull(result.Fallback);
+        Assert.Equal(LearningAnswers.ModelId, result.Fallback!.Model);
+        Assert.StartsWith($"Next: **Unit {git.NextUnit.Position} — {git.NextUnit.Name}** in *{git.CourseName}*", result.Answer);
+        Assert.Equal(LearningAnswers.ModelId, result.Completed.Model);
+        Assert.NotEmpty(result.Completed.FallbackReason);
+    }
 }
