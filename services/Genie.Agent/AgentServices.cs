@@ -2,6 +2,7 @@ using Genie.Agent.Chat;
 using Genie.Agent.Conversations;
 using Genie.Agent.Gaps;
 using Genie.Agent.Knowledge;
+using Genie.Agent.Learning;
 using Genie.Agent.Memory;
 using Genie.Agent.Models;
 using Genie.Agent.Telemetry;
@@ -30,6 +31,13 @@ public static class AgentServices
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddGrpcClient<RetrievalClient>("retrieval");
         builder.Services.TryAddSingleton<IKnowledgeSearch, RetrievalKnowledgeSearch>();
+        builder.Services.AddGrpcClient<LmsClient>("lmsbridge");
+        // Resolved on first use so an Agent without LmsBridge still serves the Onboarding Bot (the Learning Bot then says so).
+        builder.Services.AddSingleton(sp => new LearningRecords(() =>
+            sp.GetRequiredService<IConfiguration>().GetSection("services:lmsbridge:grpc").GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value))
+                ? sp.GetRequiredService<LmsClient>()
+                : null));
+        builder.Services.AddSingleton<LearningBot>();
         builder.Services.AddGrpcService<AgentHandler>(AgentReflection.Descriptor.Services[0]);
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Genie.Agent.Answering;
 using Genie.Agent.Conversations;
 using Genie.Agent.Knowledge;
+using Genie.Agent.Learning;
 using Genie.Agent.Memory;
 using Genie.Agent.Models;
 using Genie.Agent.Prompting;
@@ -29,8 +30,11 @@ public sealed class ChatPipeline(
     ModelRunner runner,
     IOptions<AgentOptions> options,
     AgentTelemetry telemetry,
+    LearningBot learning,
     TimeProvider time)
 {
+    public const string LearningBotName = "learning";
+
     public const string GreetingAnswer =
         "I answer questions about the company's documentation, with sources. What would you like to know?";
 
@@ -65,6 +69,13 @@ public sealed class ChatPipeline(
             return;
         }
 
+        var learningIntent = input.Bot == LearningBotName ? LearningIntents.Recognise(input.Message) : LearningIntent.None;
+        if (learningIntent != LearningIntent.None)
+        {
+            await AnswerFromLearningRecordsAsync(turn, stream, learningIntent, context, retrievalMs: 0, started, cancelled);
+            return;
+        }
+
         var retrievalStarted = time.GetTimestamp();
         var hits = await search.SearchAsync(new KnowledgeQuery(standalone, caller.Token, input.KnowledgeBaseIds, settings.SearchTopK), cancelled);
         var relevant = RelevanceGate.Filter(standalone, hits, settings.MinCoverage, settings.MinScore);
@@ -72,6 +83,11 @@ public sealed class ChatPipeline(
         activity?.SetTag("genie.retrieval.hits", hits.Count);
         activity?.SetTag("genie.retrieval.relevant", relevant.Count);
 
+        if (relevant.Count == 0 && input.Bot == LearningBotName)
+        {
+            await AnswerFromLearningRecordsAsync(turn, stream, LearningIntent.None, context, retrievalMs, started, cancelled);
+            return;
+        }
         if (relevant.Count == 0)
         {
             var greeting = Text.Terms.SetOf(standalone).Count == 0;
@@ -86,22 +102,53 @@ public sealed class ChatPipeline(
         var generationMs = (long)time.GetElapsedTime(generationStarted).TotalMilliseconds;
 
         var citations = generation.CitedSources.Select(n => ToCitation(n, relevant[n - 1])).ToList();
+        await FinishGeneratedAsync(turn, stream, generation, citations, notCovered: false, retrievalMs, generationMs, started);
+    }
+
+    /// <summary>
+    /// A Learning Bot question about the learner's own progress (or one the course material did not cover):
+    /// with a model, LmsBridge lookups are its tools; without one, or when the model fails, the recognised
+    /// question is answered directly from LmsBridge.
+    /// </summary>
+    private async Task AnswerFromLearningRecordsAsync(
+        TurnState turn, ChatEventStream stream, LearningIntent intent, ConversationContext context, long retrievalMs, long started, CancellationToken cancelled)
+    {
+        var configured = models.For(turn.Input.Bot);
+        var direct = new BotModel(
+            new ComputedAnswerClient(LearningAnswers.ModelId, ct => learning.AnswerAsync(intent, turn.Caller, ct)),
+            "builtin", LearningAnswers.ModelId, new BotModelOptions());
+        var prompt = LearningBot.Prompt(new PromptInput(
+            turn.Input.Bot, turn.Input.Message, turn.Standalone, [], turn.Profile, context.Summary, context.RecentTurns));
+        var generationStarted = time.GetTimestamp();
+        var generation = configured.IsBuiltin
+            ? await runner.GenerateAsync(direct, prompt, 0, stream.DeltaAsync, stream.FallbackAsync, cancelled)
+            : await runner.GenerateAsync(configured, prompt, 0, stream.DeltaAsync, stream.FallbackAsync, cancelled, learning.Tools(turn.Caller), direct);
+        var generationMs = (long)time.GetElapsedTime(generationStarted).TotalMilliseconds;
+        var notCovered = intent == LearningIntent.None && generation.Model == LearningAnswers.ModelId && Text.Terms.SetOf(turn.Standalone).Count > 0;
+        await FinishGeneratedAsync(turn, stream, generation, [], notCovered, retrievalMs, generationMs, started);
+    }
+
+    private async Task FinishGeneratedAsync(
+        TurnState turn, ChatEventStream stream, Generation generation, IReadOnlyList<Citation> citations, bool notCovered,
+        long retrievalMs, long generationMs, long started)
+    {
         await StoreAsync(turn, generation.Text, generation.Model, generation.InputTokens, generation.OutputTokens, retrievalMs, generationMs,
-            generation.Incomplete, generation.FallbackReason, notCovered: false, citations);
-        Record(started, generation.TimeToFirstDelta, notCovered: false, generation.FallbackReason is not null, generation.Incomplete, input.Bot);
+            generation.Incomplete, generation.FallbackReason, notCovered, citations);
+        Record(started, generation.TimeToFirstDelta, notCovered, generation.FallbackReason is not null, generation.Incomplete, turn.Input.Bot);
         if (generation.Incomplete) return;
 
         await stream.CitationsAsync(citations);
         await stream.CompletedAsync(new ChatCompleted
         {
             MessageId = turn.AssistantMessageId.ToString(),
-            ConversationId = conversationId.ToString(),
+            ConversationId = turn.ConversationId.ToString(),
             Model = generation.Model,
             InputTokens = generation.InputTokens ?? 0,
             OutputTokens = generation.OutputTokens ?? 0,
             RetrievalMs = retrievalMs,
             GenerationMs = generationMs,
             FallbackReason = generation.FallbackReason ?? "",
+            NotCovered = notCovered,
         });
     }
 

@@ -12,7 +12,8 @@ namespace Genie.Agent.Chat;
 /// Streams an answer from a bot's model through the citation-marker filter, enforcing the bot's
 /// first-token and total timeouts. A model that fails, times out or says nothing is replaced by the
 /// built-in answerer on the same prompt, with the reason announced first. Client cancellation is not a
-/// failure: what was said so far is returned, marked incomplete.
+/// failure: what was said so far is returned, marked incomplete. With tools, the model's tool calls are run
+/// and their results sent back (up to <see cref="MaxToolRounds"/> rounds) until it answers in text.
 /// </summary>
 public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, TimeProvider time)
 {
@@ -20,14 +21,19 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
 
     public delegate Task FallbackSink(string reason, string model);
 
+    public const int MaxToolRounds = 4;
+
+    /// <param name="tools">Functions the model may call; ignored for built-in models.</param>
+    /// <param name="fallback">What answers when the model fails; default the built-in extractive answerer.</param>
     public async Task<Generation> GenerateAsync(
-        BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, FallbackSink onFallback, CancellationToken callCancelled)
+        BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, FallbackSink onFallback, CancellationToken callCancelled,
+        IReadOnlyList<AIFunction>? tools = null, BotModel? fallback = null)
     {
         var started = time.GetTimestamp();
-        var attempt = await AttemptAsync(model, prompt, sourceCount, onDelta, started, callCancelled);
+        var attempt = await AttemptAsync(model, prompt, sourceCount, onDelta, started, callCancelled, model.IsBuiltin ? null : tools);
         if (attempt.Failure is null || model.IsBuiltin) return attempt.Result;
 
-        var builtin = models.Builtin;
+        var builtin = fallback ?? models.Builtin;
         try
         {
             await onFallback(attempt.Failure, builtin.DisplayName);
@@ -36,14 +42,15 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
         {
             return attempt.Result with { Incomplete = true, FallbackReason = attempt.Failure };
         }
-        var fallback = await AttemptAsync(builtin, prompt, sourceCount, onDelta, started, callCancelled);
-        return fallback.Result with { FallbackReason = attempt.Failure };
+        var replacement = await AttemptAsync(builtin, prompt, sourceCount, onDelta, started, callCancelled, null);
+        return replacement.Result with { FallbackReason = attempt.Failure };
     }
 
     private sealed record Attempt(Generation Result, string? Failure);
 
     private async Task<Attempt> AttemptAsync(
-        BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, long started, CancellationToken callCancelled)
+        BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, long started, CancellationToken callCancelled,
+        IReadOnlyList<AIFunction>? tools)
     {
         using var activity = AgentTelemetry.Source.StartActivity($"chat {model.Model}", ActivityKind.Client);
         activity?.SetTag("gen_ai.operation.name", "chat");
@@ -69,34 +76,52 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
             ModelId = model.IsBuiltin ? null : model.Model,
             Temperature = model.Options.Temperature,
             MaxOutputTokens = model.Options.MaxOutputTokens,
+            Tools = tools is { Count: > 0 } ? [.. tools] : null,
         };
+        var conversation = prompt.ToList();
 
         string? failure = null;
         try
         {
-            await foreach (var update in model.Client.GetStreamingResponseAsync(prompt, options, linked.Token))
+            for (var round = 0; ; round++)
             {
-                responseModel ??= update.ModelId;
-                foreach (var usage in update.Contents.OfType<UsageContent>())
+                var calls = new List<FunctionCallContent>();
+                await foreach (var update in model.Client.GetStreamingResponseAsync(conversation, options, linked.Token))
                 {
-                    inputTokens = (int?)usage.Details.InputTokenCount ?? inputTokens;
-                    outputTokens = (int?)usage.Details.OutputTokenCount ?? outputTokens;
+                    responseModel ??= update.ModelId;
+                    calls.AddRange(update.Contents.OfType<FunctionCallContent>());
+                    if (calls.Count > 0) firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    foreach (var usage in update.Contents.OfType<UsageContent>())
+                    {
+                        // Tool rounds are separate requests: their token counts add up.
+                        if (usage.Details.InputTokenCount is { } input) inputTokens = (inputTokens ?? 0) + (int)input;
+                        if (usage.Details.OutputTokenCount is { } output) outputTokens = (outputTokens ?? 0) + (int)output;
+                    }
+                    if (update.FinishReason is { } finish) activity?.SetTag("gen_ai.response.finish_reasons", new[] { finish.Value });
+                    var piece = update.Text;
+                    if (piece.Length == 0) continue;
+                    if (firstDelta is null)
+                    {
+                        firstDelta = time.GetElapsedTime(started);
+                        firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    }
+                    text.Append(piece);
+                    var visible = markers.Push(piece);
+                    if (visible.Length > 0) await onDelta(visible);
                 }
-                if (update.FinishReason is { } finish) activity?.SetTag("gen_ai.response.finish_reasons", new[] { finish.Value });
-                var piece = update.Text;
-                if (piece.Length == 0) continue;
-                if (firstDelta is null)
+                if (calls.Count == 0 || tools is null) break;
+                if (round + 1 >= MaxToolRounds)
                 {
-                    firstDelta = time.GetElapsedTime(started);
-                    firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                    failure = $"{model.DisplayName} kept calling tools after {MaxToolRounds} rounds";
+                    break;
                 }
-                text.Append(piece);
-                var visible = markers.Push(piece);
-                if (visible.Length > 0) await onDelta(visible);
+                conversation.Add(new ChatMessage(ChatRole.Assistant, [.. calls]));
+                foreach (var call in calls)
+                    conversation.Add(new ChatMessage(ChatRole.Tool, [await RunToolAsync(tools, call, linked.Token)]));
             }
             var rest = markers.Flush();
             if (rest.Length > 0) await onDelta(rest);
-            if (text.Length == 0 && !model.IsBuiltin) failure = $"{model.DisplayName} returned an empty answer";
+            if (failure is null && text.Length == 0 && !model.IsBuiltin) failure = $"{model.DisplayName} returned an empty answer";
         }
         catch (Exception) when (callCancelled.IsCancellationRequested)
         {
@@ -137,6 +162,21 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
             }
             var shown = CitationText(text.ToString(), sourceCount);
             return new Generation(shown, m.Used, bm.DisplayName, input, output, null, incomplete, first);
+        }
+    }
+
+    /// <summary>Runs one tool call; an unknown tool or a failing one becomes an error result the model can read.</summary>
+    private static async Task<FunctionResultContent> RunToolAsync(IReadOnlyList<AIFunction> tools, FunctionCallContent call, CancellationToken cancelled)
+    {
+        var tool = tools.FirstOrDefault(t => t.Name == call.Name);
+        if (tool is null) return new FunctionResultContent(call.CallId, $"{{\"error\":\"there is no tool named {call.Name}\"}}");
+        try
+        {
+            return new FunctionResultContent(call.CallId, await tool.InvokeAsync(new AIFunctionArguments(call.Arguments), cancelled));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new FunctionResultContent(call.CallId, System.Text.Json.JsonSerializer.Serialize(new { error = e.Message })) { Exception = e };
         }
     }
 

@@ -9,7 +9,7 @@ public sealed record BotModel(IChatClient Client, string Provider, string Model,
 {
     public bool IsBuiltin => Provider == "builtin";
 
-    public string DisplayName => IsBuiltin ? BuiltinChatClient.ModelId : $"{Provider}/{Model}";
+    public string DisplayName => IsBuiltin ? Model : $"{Provider}/{Model}";
 }
 
 /// <summary>Builds (once) the model client each bot is configured with; the built-in answerer is always at hand for fallback.</summary>

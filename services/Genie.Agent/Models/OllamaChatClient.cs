@@ -12,6 +12,9 @@ namespace Genie.Agent.Models;
 /// Native rather than the OpenAI-compatible <c>/v1</c> because only the native API takes
 /// <c>options.num_ctx</c> (RAG prompts need a known context size; Ollama silently truncates the
 /// front of a longer prompt) and reports exact prompt/eval token counts in its final chunk.
+/// Tools follow the native shape: <c>tools</c> as JSON-schema functions, calls arriving in a chunk's
+/// <c>message.tool_calls</c> with <c>arguments</c> as a JSON object, results sent back as
+/// <c>{"role":"tool","content":…,"tool_name":…}</c>.
 /// </summary>
 public sealed class OllamaChatClient(HttpClient http, string model, int? numCtx = null) : IChatClient
 {
@@ -30,9 +33,10 @@ public sealed class OllamaChatClient(HttpClient http, string model, int? numCtx 
     {
         var request = new OllamaChatRequest(
             options?.ModelId ?? model,
-            messages.Select(m => new OllamaMessage(RoleName(m.Role), m.Text)).ToList(),
+            ToOllama(messages.ToList()),
             Stream: true,
-            new OllamaOptions(options?.Temperature, numCtx, options?.MaxOutputTokens, options?.Seed));
+            new OllamaOptions(options?.Temperature, numCtx, options?.MaxOutputTokens, options?.Seed),
+            options?.Tools?.OfType<AIFunctionDeclaration>().Select(t => new OllamaTool("function", new OllamaFunction(t.Name, t.Description, t.JsonSchema))).ToList());
 
         using var httpRequest = new HttpRequestMessage(HttpMethod.Post, "api/chat")
         {
@@ -64,6 +68,13 @@ public sealed class OllamaChatClient(HttpClient http, string model, int? numCtx 
             if (chunk.Error is not null) throw new OllamaException($"Ollama failed mid-answer: {chunk.Error}");
 
             var update = new ChatResponseUpdate(ChatRole.Assistant, chunk.Message?.Content ?? "") { ModelId = chunk.Model };
+            foreach (var call in chunk.Message?.ToolCalls ?? [])
+            {
+                update.Contents.Add(new FunctionCallContent(
+                    call.Id ?? $"call_{Guid.NewGuid():N}",
+                    call.Function.Name,
+                    call.Function.Arguments?.Deserialize<Dictionary<string, object?>>(Json)));
+            }
             if (chunk.Done)
             {
                 sawDone = true;
@@ -89,6 +100,36 @@ public sealed class OllamaChatClient(HttpClient http, string model, int? numCtx 
     {
     }
 
+    private static List<OllamaMessage> ToOllama(IReadOnlyList<ChatMessage> messages)
+    {
+        // Ollama names the tool a result belongs to, not the call: find it from the call ids.
+        var toolNames = messages.SelectMany(m => m.Contents.OfType<FunctionCallContent>()).GroupBy(c => c.CallId).ToDictionary(g => g.Key, g => g.First().Name);
+        var result = new List<OllamaMessage>();
+        foreach (var message in messages)
+        {
+            var results = message.Contents.OfType<FunctionResultContent>().ToList();
+            if (results.Count > 0)
+            {
+                foreach (var r in results)
+                    result.Add(new OllamaMessage("tool", ResultText(r.Result), ToolName: toolNames.GetValueOrDefault(r.CallId)));
+                continue;
+            }
+            var calls = message.Contents.OfType<FunctionCallContent>()
+                .Select(c => new OllamaToolCall(null, new OllamaFunctionCall(c.Name, JsonSerializer.SerializeToElement(c.Arguments ?? new Dictionary<string, object?>(), Json))))
+                .ToList();
+            result.Add(new OllamaMessage(RoleName(message.Role), message.Text, calls.Count > 0 ? calls : null));
+        }
+        return result;
+    }
+
+    private static string ResultText(object? result) => result switch
+    {
+        null => "",
+        string text => text,
+        JsonElement element => element.ValueKind == JsonValueKind.String ? element.GetString() ?? "" : element.GetRawText(),
+        _ => JsonSerializer.Serialize(result, Json),
+    };
+
     private static string RoleName(ChatRole role) =>
         role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : role == ChatRole.Tool ? "tool" : "user";
 
@@ -105,9 +146,21 @@ public sealed class OllamaChatClient(HttpClient http, string model, int? numCtx 
         return body.Length > 300 ? body[..300] : body;
     }
 
-    private sealed record OllamaChatRequest(string Model, List<OllamaMessage> Messages, bool Stream, OllamaOptions Options);
+    private sealed record OllamaChatRequest(string Model, List<OllamaMessage> Messages, bool Stream, OllamaOptions Options, List<OllamaTool>? Tools);
 
-    private sealed record OllamaMessage(string Role, string Content);
+    private sealed record OllamaMessage(
+        string Role,
+        string Content,
+        [property: JsonPropertyName("tool_calls")] List<OllamaToolCall>? ToolCalls = null,
+        [property: JsonPropertyName("tool_name")] string? ToolName = null);
+
+    private sealed record OllamaTool(string Type, OllamaFunction Function);
+
+    private sealed record OllamaFunction(string Name, string Description, JsonElement Parameters);
+
+    private sealed record OllamaToolCall(string? Id, OllamaFunctionCall Function);
+
+    private sealed record OllamaFunctionCall(string Name, JsonElement? Arguments);
 
     private sealed record OllamaOptions(
         float? Temperature,

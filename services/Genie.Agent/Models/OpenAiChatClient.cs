@@ -1,5 +1,7 @@
 using System.ClientModel;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OpenAI;
 using Sdk = OpenAI.Chat;
@@ -9,6 +11,8 @@ namespace Genie.Agent.Models;
 /// <summary>
 /// <see cref="IChatClient"/> over the official OpenAI SDK's chat client, for any OpenAI-compatible
 /// endpoint (OpenAI, Azure-style gateways, vLLM, Ollama's /v1). Streams content deltas and the final usage.
+/// Tool calls stream in pieces (id and name first, then argument fragments, keyed by index); they are
+/// assembled and surfaced as <see cref="FunctionCallContent"/> when the stream ends.
 /// </summary>
 public sealed class OpenAiChatClient : IChatClient
 {
@@ -36,15 +40,26 @@ public sealed class OpenAiChatClient : IChatClient
             Temperature = options?.Temperature,
             MaxOutputTokenCount = options?.MaxOutputTokens,
         };
-        var sdkMessages = messages.Select(ToSdk).ToList();
+        foreach (var tool in options?.Tools?.OfType<AIFunctionDeclaration>() ?? [])
+            sdkOptions.Tools.Add(Sdk.ChatTool.CreateFunctionTool(tool.Name, tool.Description, BinaryData.FromString(tool.JsonSchema.GetRawText())));
+        var sdkMessages = messages.SelectMany(ToSdk).ToList();
+        var calls = new SortedDictionary<int, ToolCallParts>();
         await foreach (var update in _client.CompleteChatStreamingAsync(sdkMessages, sdkOptions, cancellationToken))
         {
+            foreach (var part in update.ToolCallUpdates)
+            {
+                if (!calls.TryGetValue(part.Index, out var call)) calls[part.Index] = call = new ToolCallParts();
+                call.Id ??= part.ToolCallId;
+                call.Name ??= part.FunctionName;
+                if (part.FunctionArgumentsUpdate is { } args) call.Arguments.Append(args.ToString());
+            }
             var text = string.Concat(update.ContentUpdate.Select(part => part.Text));
             var result = new ChatResponseUpdate(ChatRole.Assistant, text) { ModelId = update.Model };
             if (update.FinishReason is { } finish)
             {
                 result.FinishReason = finish == Sdk.ChatFinishReason.Length ? ChatFinishReason.Length
                     : finish == Sdk.ChatFinishReason.ContentFilter ? ChatFinishReason.ContentFilter
+                    : finish == Sdk.ChatFinishReason.ToolCalls ? ChatFinishReason.ToolCalls
                     : ChatFinishReason.Stop;
             }
             if (update.Usage is { } usage)
@@ -58,6 +73,27 @@ public sealed class OpenAiChatClient : IChatClient
             }
             yield return result;
         }
+        if (calls.Count > 0)
+        {
+            var done = new ChatResponseUpdate { Role = ChatRole.Assistant };
+            foreach (var call in calls.Values)
+            {
+                var arguments = call.Arguments.Length == 0
+                    ? new Dictionary<string, object?>()
+                    : JsonSerializer.Deserialize<Dictionary<string, object?>>(call.Arguments.ToString());
+                done.Contents.Add(new FunctionCallContent(call.Id ?? $"call_{Guid.NewGuid():N}", call.Name ?? "", arguments));
+            }
+            yield return done;
+        }
+    }
+
+    private sealed class ToolCallParts
+    {
+        public string? Id { get; set; }
+
+        public string? Name { get; set; }
+
+        public StringBuilder Arguments { get; } = new();
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
@@ -68,8 +104,24 @@ public sealed class OpenAiChatClient : IChatClient
     {
     }
 
-    private static Sdk.ChatMessage ToSdk(ChatMessage message) =>
-        message.Role == ChatRole.System ? new Sdk.SystemChatMessage(message.Text)
-        : message.Role == ChatRole.Assistant ? new Sdk.AssistantChatMessage(message.Text)
-        : new Sdk.UserChatMessage(message.Text);
+    private static IEnumerable<Sdk.ChatMessage> ToSdk(ChatMessage message)
+    {
+        var results = message.Contents.OfType<FunctionResultContent>().ToList();
+        if (results.Count > 0)
+        {
+            foreach (var r in results)
+                yield return new Sdk.ToolChatMessage(r.CallId, r.Result as string ?? JsonSerializer.Serialize(r.Result));
+            yield break;
+        }
+        var calls = message.Contents.OfType<FunctionCallContent>().ToList();
+        if (calls.Count > 0)
+        {
+            yield return new Sdk.AssistantChatMessage(calls.Select(c => Sdk.ChatToolCall.CreateFunctionToolCall(
+                c.CallId, c.Name, BinaryData.FromString(JsonSerializer.Serialize(c.Arguments ?? new Dictionary<string, object?>())))));
+            yield break;
+        }
+        yield return message.Role == ChatRole.System ? new Sdk.SystemChatMessage(message.Text)
+            : message.Role == ChatRole.Assistant ? new Sdk.AssistantChatMessage(message.Text)
+            : new Sdk.UserChatMessage(message.Text);
+    }
 }

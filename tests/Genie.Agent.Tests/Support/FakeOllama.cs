@@ -16,6 +16,9 @@ namespace Genie.Agent.Tests.Support;
 /// (<c>{"model","created_at","message":{"role","content"},"done":false}</c> … a final <c>done:true</c> chunk
 /// with <c>done_reason</c> and the duration/count metrics), an <c>{"error"}</c> line mid-stream on failure,
 /// and 404 <c>{"error":"model \"x\" not found, try pulling it first"}</c> for an unknown model.
+/// With <see cref="Behaviour.CallToolThenAnswer"/> it acts like a tool-calling model: while the conversation
+/// holds no <c>tool</c> message it answers with a chunk whose <c>message.tool_calls</c> calls
+/// <see cref="ToolToCall"/> (arguments as a JSON object), then answers from the tool's result.
 /// </summary>
 public sealed class FakeOllama : IAsyncDisposable
 {
@@ -25,6 +28,7 @@ public sealed class FakeOllama : IAsyncDisposable
         FailMidStream,
         StallAfterFirstChunk,
         SilentUntilCancelled,
+        CallToolThenAnswer,
     }
 
     private readonly WebApplication _app;
@@ -43,6 +47,11 @@ public sealed class FakeOllama : IAsyncDisposable
     public string AnswerText { get; set; } = "Getting a PIV card takes two to three weeks [1]. The background check is slowest [7].";
 
     public Behaviour Mode { get; set; } = Behaviour.Answer;
+
+    public string ToolToCall { get; set; } = "get_my_progress";
+
+    /// <summary>The final answer, written from the last tool message's content.</summary>
+    public Func<string, string> AnswerFromToolResult { get; set; } = result => result;
 
     public ConcurrentQueue<JsonObject> ChatRequests { get; } = new();
 
@@ -87,7 +96,34 @@ public sealed class FakeOllama : IAsyncDisposable
             await http.Response.Body.FlushAsync(ct);
             await Task.Delay(Timeout.Infinite, ct);
         }
-        var words = AnswerText.Split(' ');
+        var answer = AnswerText;
+        if (Mode == Behaviour.CallToolThenAnswer)
+        {
+            var toolResult = body["messages"]!.AsArray().OfType<JsonObject>().LastOrDefault(m => (string?)m["role"] == "tool");
+            if (toolResult is null)
+            {
+                await WriteLineAsync(http, new
+                {
+                    model,
+                    created_at = DateTime.UtcNow.ToString("O"),
+                    message = new { role = "assistant", content = "", tool_calls = new[] { new { function = new { name = ToolToCall, arguments = new { } } } } },
+                    done = false,
+                }, ct);
+                await WriteLineAsync(http, new
+                {
+                    model,
+                    created_at = DateTime.UtcNow.ToString("O"),
+                    message = new { role = "assistant", content = "" },
+                    done = true,
+                    done_reason = "stop",
+                    prompt_eval_count = 300,
+                    eval_count = 12,
+                }, ct);
+                return;
+            }
+            answer = AnswerFromToolResult((string?)toolResult["content"] ?? "");
+        }
+        var words = answer.Split(' ');
         for (var i = 0; i < words.Length; i++)
         {
             if (Mode == Behaviour.FailMidStream && i == 3)
