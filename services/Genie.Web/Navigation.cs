@@ -44,6 +44,7 @@ public static class Navigation
                 new("/Dashboard/Index", "Overview", "chart"),
                 new("/Dashboard/Users/Index", "Users", "users"),
                 new("/Dashboard/Bots", "Bot assignments", "bot"),
+                new("/Dashboard/Knowledge/Index", "Knowledge bases", "book"),
                 new("/Dashboard/Team", "Team progress", "target"),
             ]));
         }

@@ -23,6 +23,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Me/Tokens"] = Access.SignedIn,
         ["/Learn/Progress"] = Access.SignedIn,
         ["/Dashboard/Team"] = Access.Staff,
+        ["/Dashboard/Knowledge/Index"] = Access.Staff,
+        ["/Dashboard/Knowledge/Base"] = Access.Staff,
         ["/Dashboard/Index"] = Access.Staff,
         ["/Dashboard/Users/Index"] = Access.Staff,
         ["/Dashboard/Users/Manage/Create"] = Access.ManageUsers,
@@ -58,6 +60,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "/Errors/Status" => "/Errors/404",
             "/Dashboard/Index" => "/Dashboard",
             "/Dashboard/Users/Index" => "/Dashboard/Users",
+            "/Dashboard/Knowledge/Index" => "/Dashboard/Knowledge",
+            "/Dashboard/Knowledge/Base" => "/Dashboard/Knowledge/Base/kb-unknown",
             _ => page,
         };
 

@@ -47,6 +47,22 @@ public sealed class PortalClient : IDisposable
     public Task<HttpResponseMessage> PostFormAsync(string pagePath, object fields, string? postPath = null) =>
         PostFormAsync(pagePath, ToPairs(fields), postPath);
 
+    /// <summary>A multipart post (file uploads) with the anti-forgery token taken from <paramref name="pagePath"/>.</summary>
+    public async Task<HttpResponseMessage> PostMultipartAsync(string pagePath, string postPath, string field, IEnumerable<(string FileName, byte[] Content)> files)
+    {
+        var (_, document) = await GetPageAsync(pagePath);
+        var token = document.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"{pagePath} has no anti-forgery token.");
+        var content = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" } };
+        foreach (var (fileName, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            content.Add(part, field, fileName);
+        }
+        return await _http.PostAsync(postPath, content);
+    }
+
     /// <summary>Posts exactly these fields (no anti-forgery token unless given).</summary>
     public Task<HttpResponseMessage> PostRawAsync(string path, IEnumerable<KeyValuePair<string, string>> fields) =>
         _http.PostAsync(path, new FormUrlEncodedContent(fields));
