@@ -19,8 +19,9 @@ run_once() { # $1: run number; appends "key value" lines to $samples unless it i
   start="$(date +%s.%N)"
   setsid ./run.sh >"$log" 2>&1 </dev/null &
   pid=$!
-  until grep -q "All resources healthy" "$log"; do
+  until grep -q "All resources healthy" "$log" 2>/dev/null; do
     kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "run.sh ended before every resource was healthy" >&2; exit 1; }
+    (( $(echo "$(date +%s.%N) - $start > 600" | bc) )) && { kill -TERM -- "-$pid"; echo "not healthy within 600 s" >&2; exit 1; }
     sleep 0.1
   done
   healthy="$(date +%s.%N)"
