@@ -1,14 +1,15 @@
-using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval;
+using Genie.Retrieval.Eval;
 using Genie.ServiceDefaults;
-using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Server;
+
+if (args.Length > 0 && args[0] == "eval")
+    return await EvalCommand.RunAsync(args[1..]);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("retrieval");
-builder.AddGenieDatabase("retrieval", typeof(Program).Assembly);
-builder.Services.AddGrpcService<RetrievalHandler>(RetrievalReflection.Descriptor.Services[0]);
+builder.AddRetrieval();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+await app.RunAsync();
+return 0;

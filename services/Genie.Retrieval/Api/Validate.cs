@@ -1,0 +1,35 @@
+using Genie.ServiceDefaults.Grpc;
+
+namespace Genie.Retrieval.Api;
+
+/// <summary>Edge validation: every problem names the request field it concerns.</summary>
+internal static class Validate
+{
+    public static Guid Id(string field, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+            throw RpcException.InvalidArgument(field, "is required");
+        if (!Guid.TryParse(value, out var id))
+            throw RpcException.InvalidArgument(field, $"'{Shorten(value)}' is not a valid id");
+        return id;
+    }
+
+    public static string Required(string field, string value, int maxLength)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0)
+            throw RpcException.InvalidArgument(field, "must not be empty");
+        return MaxLength(field, trimmed, maxLength);
+    }
+
+    public static string MaxLength(string field, string value, int maxLength) =>
+        value.Length > maxLength ? throw RpcException.InvalidArgument(field, $"must be at most {maxLength} characters") : value;
+
+    public static int Range(string field, int value, int min, int max) =>
+        value < min || value > max ? throw RpcException.InvalidArgument(field, $"must be between {min} and {max}") : value;
+
+    public static RpcException NotFound(string field, string what, string id) =>
+        new(StatusCode.NotFound, $"{field}: {what} '{Shorten(id)}' was not found");
+
+    private static string Shorten(string value) => value.Length > 60 ? value[..60] + "…" : value;
+}

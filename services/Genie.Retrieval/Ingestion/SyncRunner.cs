@@ -1,0 +1,172 @@
+using Dapper;
+using Genie.Contracts.Retrieval.V1;
+using Genie.Retrieval.Embeddings;
+using Genie.Retrieval.KnowledgeBases;
+using Genie.Retrieval.Parsing;
+using Genie.Retrieval.Sources;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Genie.Retrieval.Ingestion;
+
+/// <summary>The source is being synced by another call or replica right now.</summary>
+public sealed class SyncInProgressException(Guid sourceId) : Exception($"source {sourceId} is already syncing");
+
+/// <summary>
+/// Runs one sync of a source: discover, index each document (incremental by content hash, errors
+/// recorded per document), remove documents that vanished, record the run, report progress.
+/// One sync per source at a time across replicas (session advisory lock).
+/// </summary>
+public sealed class SyncRunner(
+    NpgsqlDataSource db,
+    KnowledgeBaseStore knowledgeBases,
+    DocumentSourceFactory sources,
+    DocumentIndexer indexer,
+    EmbedderFactory embedders,
+    RetrievalOptions options,
+    ILogger<SyncRunner> logger)
+{
+    public async Task<SyncRun> RunAsync(SourceRecord source, string trigger, Func<SyncProgress, Task> report, CancellationToken ct,
+        IReadOnlyCollection<string>? onlyUris = null)
+    {
+        await using var lockConnection = await db.OpenConnectionAsync(ct);
+        var locked = await lockConnection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT pg_try_advisory_lock(hashtext('retrieval.sync'), hashtext(@id))", new { id = source.Id.ToString() }, cancellationToken: ct));
+        if (!locked)
+            throw new SyncInProgressException(source.Id);
+        try
+        {
+            return await RunLockedAsync(source, trigger, report, onlyUris, ct);
+        }
+        finally
+        {
+            await lockConnection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('retrieval.sync'), hashtext(@id))", new { id = source.Id.ToString() });
+        }
+    }
+
+    private async Task<SyncRun> RunLockedAsync(SourceRecord source, string trigger, Func<SyncProgress, Task> report,
+        IReadOnlyCollection<string>? onlyUris, CancellationToken ct)
+    {
+        var runId = Guid.CreateVersion7();
+        var counts = new SyncCounts();
+        var errors = new List<DocumentError>();
+        await ExecuteAsync("""
+            INSERT INTO retrieval.sync_runs (id, source_id, trigger, status) VALUES (@runId, @sourceId, @trigger, 'running');
+            UPDATE retrieval.sources SET status = 'syncing' WHERE id = @sourceId;
+            """, new { runId, sourceId = source.Id, trigger }, ct);
+
+        string status;
+        var runError = "";
+        try
+        {
+            var kb = await knowledgeBases.FindAsync(source.KnowledgeBaseId, ct) ?? throw new SourceUnavailableException("the knowledge base is gone");
+            var target = new IndexTarget(kb.Id, source.Id, kb.Embedder.Dimension);
+            using var embedder = embedders.Create(kb.Embedder);
+            await using var documentSource = await sources.OpenAsync(source, ct);
+
+            await report(Progress(runId, "discovering", 0, 0, "", counts));
+            var items = await documentSource.DiscoverAsync(ct);
+            if (onlyUris is not null)
+                items = items.Where(i => onlyUris.Contains(i.Uri)).ToList();
+            var done = 0;
+            foreach (var item in items)
+            {
+                ct.ThrowIfCancellationRequested();
+                try
+                {
+                    var content = await documentSource.ReadAsync(item, ct);
+                    if (content.Bytes.LongLength > options.MaxDocumentBytes)
+                        throw new DocumentParseException($"the document is {content.Bytes.LongLength} bytes; the limit is {options.MaxDocumentBytes}");
+                    var contentType = DocumentFormats.Resolve(content.ContentType ?? item.ContentType, item.Uri) ?? DocumentFormats.Markdown;
+                    var result = await indexer.IndexAsync(target, item.Uri, item.Name, content.Bytes, contentType, embedder, ct);
+                    switch (result.Outcome)
+                    {
+                        case IndexOutcome.Added: counts.Added++; break;
+                        case IndexOutcome.Updated: counts.Updated++; break;
+                        default: counts.Unchanged++; break;
+                    }
+                    counts.ChunksWritten += result.ChunksWritten;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    counts.Failed++;
+                    errors.Add(new DocumentError { Uri = item.Uri, Error = e.Message });
+                    logger.LogWarning("Sync of source {SourceId}: {Uri} failed: {Error}", source.Id, item.Uri, e.Message);
+                }
+                await report(Progress(runId, "indexing", items.Count, ++done, item.Uri, counts));
+            }
+
+            if (onlyUris is null)
+            {
+                await report(Progress(runId, "removing", items.Count, done, "", counts));
+                counts.Deleted = await DeleteVanishedAsync(source.Id, items.Select(i => i.Uri).ToArray(), ct);
+            }
+            status = counts.Failed > 0 ? "completed_with_errors" : "succeeded";
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            status = "failed";
+            runError = e.Message;
+            logger.LogWarning(e, "Sync of source {SourceId} failed", source.Id);
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(runId, source, "failed", "the sync was cancelled", counts, errors, CancellationToken.None);
+            throw;
+        }
+
+        await FinishAsync(runId, source, status, runError, counts, errors, CancellationToken.None);
+        var final = Progress(runId, "done", counts.Added + counts.Updated + counts.Unchanged + counts.Failed, counts.Added + counts.Updated + counts.Unchanged + counts.Failed, "", counts);
+        final.Done = true;
+        final.Status = status;
+        final.Error = runError;
+        await report(final);
+        return new SyncRun { Id = runId.ToString(), SourceId = source.Id.ToString(), Trigger = trigger, Status = status, Counts = counts, Errors = { errors }, Error = runError };
+    }
+
+    private async Task<int> DeleteVanishedAsync(Guid sourceId, string[] present, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM retrieval.documents WHERE source_id = @sourceId AND NOT (uri = ANY(@present))", new { sourceId, present }, cancellationToken: ct));
+    }
+
+    private async Task FinishAsync(Guid runId, SourceRecord source, string status, string error, SyncCounts counts, List<DocumentError> errors, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE retrieval.sync_runs SET status = @status, finished_at = now(), added = @Added, updated = @Updated, unchanged = @Unchanged,
+                deleted = @Deleted, failed = @Failed, chunks_written = @ChunksWritten, error = @error
+            WHERE id = @runId
+            """, new { runId, status, error, counts.Added, counts.Updated, counts.Unchanged, counts.Deleted, counts.Failed, counts.ChunksWritten }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO retrieval.sync_run_errors (run_id, uri, error) SELECT @runId, u, e FROM unnest(@uris, @messages) AS t(u, e)",
+            new { runId, uris = errors.Select(e => e.Uri).ToArray(), messages = errors.Select(e => e.Error).ToArray() }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE retrieval.sources
+            SET status = CASE WHEN @status = 'failed' THEN 'failed' ELSE 'ok' END,
+                last_error = @lastError,
+                last_synced_at = CASE WHEN @status = 'failed' THEN last_synced_at ELSE now() END,
+                next_sync_at = CASE WHEN sync_interval_minutes > 0 THEN now() + make_interval(mins => sync_interval_minutes) END
+            WHERE id = @sourceId
+            """, new { sourceId = source.Id, status, lastError = status == "failed" ? error : errors.Count > 0 ? $"{errors.Count} document(s) failed; see the sync run" : "" }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+    }
+
+    private static SyncProgress Progress(Guid runId, string phase, int total, int done, string uri, SyncCounts counts) => new()
+    {
+        RunId = runId.ToString(),
+        Phase = phase,
+        DocumentsTotal = total,
+        DocumentsDone = done,
+        CurrentUri = uri,
+        Counts = counts.Clone(),
+    };
+}

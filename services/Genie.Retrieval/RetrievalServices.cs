@@ -1,0 +1,55 @@
+using Genie.Contracts.Retrieval.V1;
+using Genie.Retrieval.Api;
+using Genie.Retrieval.Chunking;
+using Genie.Retrieval.Documents;
+using Genie.Retrieval.Embeddings;
+using Genie.Retrieval.Ingestion;
+using Genie.Retrieval.KnowledgeBases;
+using Genie.Retrieval.Parsing;
+using Genie.Retrieval.Search;
+using Genie.Retrieval.Sources;
+using Genie.ServiceDefaults.Database;
+using Genie.ServiceDefaults.Grpc.Server;
+
+namespace Genie.Retrieval;
+
+public static class RetrievalServices
+{
+    public const string SchemaName = "retrieval";
+
+    /// <summary>The database, the stores, ingestion, search, the scheduler and the gRPC handler of the retrieval service.</summary>
+    public static WebApplicationBuilder AddRetrieval(this WebApplicationBuilder builder, bool scheduler = true)
+    {
+        builder.AddGenieDatabase(SchemaName, typeof(RetrievalServices).Assembly);
+        AddRetrievalCore(builder.Services, builder.Configuration);
+        if (scheduler)
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
+        builder.Services.AddGrpcService<RetrievalHandler>(RetrievalReflection.Descriptor.Services[0]);
+        return builder;
+    }
+
+    /// <summary>Everything but hosting: used by the service and by the eval command.</summary>
+    public static IServiceCollection AddRetrievalCore(IServiceCollection services, IConfiguration configuration)
+    {
+        // Row classes use C# names for snake_case columns.
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        var options = RetrievalOptions.FromConfiguration(configuration);
+        services.AddSingleton(options);
+        services.AddSingleton(EmbedderOptions.FromConfiguration(configuration));
+        services.AddHttpClient("ollama", client => client.Timeout = TimeSpan.FromMinutes(2));
+        services.AddSingleton<EmbedderFactory>();
+        services.AddSingleton(_ => SecretProtector.FromConfiguration(configuration));
+        services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<KnowledgeBaseStore>();
+        services.AddSingleton<SourceStore>();
+        services.AddSingleton<DocumentStore>();
+        services.AddSingleton<DocumentSourceFactory>();
+        services.AddSingleton(new DocumentParser(options.PdfToTextPath));
+        services.AddSingleton(new StructuredChunker(options.Chunking));
+        services.AddSingleton<DocumentIndexer>();
+        services.AddSingleton<SyncRunner>();
+        services.AddSingleton<SyncScheduler>();
+        services.AddSingleton<HybridSearcher>();
+        return services;
+    }
+}

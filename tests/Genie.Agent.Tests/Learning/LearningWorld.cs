@@ -1,0 +1,131 @@
+using Genie.Agent.Tests.Support;
+using Genie.Contracts.Lms.V1;
+using Genie.LmsBridge;
+using Genie.LmsBridge.Settings;
+using Genie.LmsBridge.Sync;
+using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Clients;
+using Genie.ServiceDefaults.Database;
+using Genie.ServiceDefaults.Grpc.Client;
+using Genie.ServiceDefaults.Grpc.Server;
+using Genie.Testing;
+using Genie.Testing.FakeTalentLms;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Genie.Agent.Tests.Learning;
+
+/// <summary>
+/// A fake TalentLMS portal, the real LmsBridge (own database, synced from the portal) and the Agent with the
+/// built-in Learning Bot, on loopback gRPC with one signing key. Ann learns "Git basics" (finished the
+/// introduction, failed the branching quiz) and has not started "Security Basics"; Bob is half-way
+/// through "Docker 101"; nobody@example.com has no TalentLMS user.
+/// </summary>
+public sealed class LearningWorld : IAsyncLifetime
+{
+    private readonly List<GrpcChannel> _channels = [];
+
+    public string SigningKey { get; } = AuthOptions.GenerateKey();
+
+    public FakeTalentLmsServer Lms { get; private set; } = null!;
+
+    public ServiceTestHost LmsBridge { get; private set; } = null!;
+
+    public AgentHost Agent { get; private set; } = null!;
+
+    public FakeUser Ann { get; private set; } = null!;
+
+    public FakeUser Bob { get; private set; } = null!;
+
+    public FakeCourse Git { get; private set; } = null!;
+
+    public FakeUnit Branches { get; private set; } = null!;
+
+    public FakeCourse Security { get; private set; } = null!;
+
+    public FakeCourse Docker { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Lms = await FakeTalentLmsServer.StartAsync();
+        var portal = Lms.Data;
+        Ann = portal.AddUser("ann.lee@example.com", "Ann", "Lee");
+        Bob = portal.AddUser("bob.stone@example.com", "Bob", "Stone");
+        Git = portal.AddCourse("Git basics", "GIT-101");
+        portal.AddUnit(Git, "Getting started", "Section");
+        var intro = portal.AddUnit(Git, "Introduction");
+        Branches = portal.AddUnit(Git, "Branches");
+        var quiz = portal.AddUnit(Git, "Branching quiz", "Test");
+        portal.AddUnit(Git, "Rebasing");
+        Security = portal.AddCourse("Security Basics", "SEC-100");
+        portal.AddUnit(Security, "Threat modelling");
+        portal.AddUnit(Security, "Secure coding");
+        Docker = portal.AddCourse("Docker 101", "DOC-101");
+        var container = portal.AddUnit(Docker, "What is a container");
+        portal.AddUnit(Docker, "First image");
+
+        portal.Enroll(Ann, Git);
+        portal.Enroll(Ann, Security);
+        portal.Enroll(Bob, Docker);
+        portal.CompleteUnit(Ann, intro, new DateTimeOffset(2024, 3, 1, 10, 0, 0, TimeSpan.Zero));
+        portal.RecordTest(Ann, quiz, 50, passed: false, new DateTimeOffset(2024, 3, 2, 11, 0, 0, TimeSpan.Zero),
+            new FakeQuestion("What does git rebase do?", false, ["Deletes commits"], ["Replays commits onto another base"]),
+            new FakeQuestion("Which command creates a branch?", true, ["git branch"], ["git branch"]));
+        portal.CompleteUnit(Bob, container, new DateTimeOffset(2024, 3, 3, 9, 0, 0, TimeSpan.Zero));
+
+        var cluster = await PostgresCluster.GetSharedAsync();
+        LmsBridge = await ServiceTestHost.StartAsync("lmsbridge",
+            builder =>
+            {
+                builder.AddGenieDatabase("lms", typeof(LmsHandler).Assembly);
+                builder.AddLmsBridge(scheduledSync: false);
+                builder.Services.AddGrpcService<LmsHandler>(LmsReflection.Descriptor.Services[0]);
+            },
+            new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("lms"),
+                [AuthOptions.SigningKeyKey] = SigningKey,
+            });
+        await LmsBridge.Services.GetRequiredService<LmsSettingsStore>()
+            .SetAsync(new LmsSettingsChange(Lms.Domain, Lms.ApiKey, null, null, null), "test", default);
+        var sync = await LmsBridge.Services.GetRequiredService<LmsSync>().RunAsync("manual", _ => ValueTask.CompletedTask, default);
+        if (sync.Run.State != SyncStates.Succeeded) throw new InvalidOperationException($"The fixture sync ended {sync.Run.State}: {sync.Run.Error}");
+
+        Agent = await StartAgentAsync();
+    }
+
+    /// <summary>Another Agent on the same LmsBridge (or another endpoint), e.g. with a model configured.</summary>
+    public Task<AgentHost> StartAgentAsync(IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?> { ["services:lmsbridge:grpc:0"] = LmsBridge.GrpcAddress.ToString() };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            all[key] = value;
+        return AgentHost.StartAsync(new RecordingHandbookSearch(), all, SigningKey);
+    }
+
+    /// <summary>A person's call options for the Agent: identity only from the signed token.</summary>
+    public CallOptions As(FakeUser user) => As(user.Email, user.FirstName);
+
+    public CallOptions As(string email, string name) => new()
+    {
+        BearerToken = Agent.Host.Tokens.Issue($"genie-{email}", email, name, Roles.Learner, TimeSpan.FromMinutes(30)),
+        Deadline = DateTimeOffset.UtcNow.AddSeconds(60),
+    };
+
+    /// <summary>What LmsBridge itself answers this learner: the reference the bot's facts are checked against.</summary>
+    public LmsClient LmsAs(FakeUser user)
+    {
+        var token = LmsBridge.Tokens.Issue($"genie-{user.Email}", user.Email, user.FirstName, Roles.Learner, TimeSpan.FromMinutes(30));
+        var channel = LmsBridge.CreateChannel(new GrpcChannelOptions { DefaultBearerToken = () => token });
+        _channels.Add(channel);
+        return new LmsClient(channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels)
+            channel.Dispose();
+        await Agent.DisposeAsync();
+        await LmsBridge.DisposeAsync();
+        await Lms.DisposeAsync();
+    }
+}
