@@ -63,7 +63,11 @@ internal sealed class EmbeddedPostgres(PostgresBinaries binaries, string dataDir
     {
         if (!Running)
             return;
+        var postmaster = ProcessId;
         await PgCtlAsync(["stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30"], CancellationToken.None);
+        // pg_ctl returns once postmaster.pid is gone, a moment before the process itself has exited.
+        for (var waited = 0; postmaster is { } pid && !ProcessTree.IsGone(pid) && waited < 100; waited++)
+            await Task.Delay(100);
         Running = false;
     }
 
