@@ -15,6 +15,9 @@ public sealed class RetrievalOptions
     /// <summary>Largest document a sync indexes; bigger ones are recorded as errors.</summary>
     public long MaxDocumentBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>Documents indexed at once during a sync.</summary>
+    public int SyncParallelism { get; set; } = 3;
+
     public string PdfToTextPath { get; set; } = "pdftotext";
 
     /// <summary>How often the scheduler looks for sources due for a re-sync.</summary>
