@@ -94,7 +94,11 @@ try
             Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, max {latencies[^1]:F1} ms over {latencies.Count} queries");
         }
 
-        Console.WriteLine($"HNSW recall@10 vs exact (ef_search {searcher.EfSearch}): {await RecallAsync(db, kbId, queries.Take(100).ToList()):F3}");
+        foreach (var ef in new[] { 100, searcher.EfSearch, 400, 800 }.Distinct().Order())
+        {
+            var (recall, p50, p95) = await RecallAsync(db, kbId, queries.Take(100).ToList(), ef);
+            Console.WriteLine($"HNSW recall@10 vs exact, ef_search {ef,4}: {recall:F3} (ANN query p50 {p50:F1} ms, p95 {p95:F1} ms){(ef == searcher.EfSearch ? "  ← configured" : "")}");
+        }
     }
 }
 finally
@@ -106,8 +110,9 @@ return 0;
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-async Task<double> RecallAsync(NpgsqlDataSource db, Guid kbId, List<string> queries)
+async Task<(double Recall, double P50, double P95)> RecallAsync(NpgsqlDataSource db, Guid kbId, List<string> queries, int efSearch)
 {
+    var latencies = new List<double>();
     var hashing = new HashingEmbeddingGenerator();
     double total = 0;
     await using var connection = await db.OpenConnectionAsync();
@@ -115,11 +120,13 @@ async Task<double> RecallAsync(NpgsqlDataSource db, Guid kbId, List<string> quer
     {
         var vector = hashing.Embed(query);
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync($"SET LOCAL hnsw.ef_search = {searcher.EfSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order", transaction: tx);
+        await connection.ExecuteAsync($"SET LOCAL hnsw.ef_search = {efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order", transaction: tx);
+        var started = Stopwatch.GetTimestamp();
         var approximate = (await connection.QueryAsync<Guid>("""
             SELECT id FROM retrieval.chunks WHERE dimension = 384 AND kb_id = @kbId
             ORDER BY embedding::vector(384) <=> @vector::real[]::vector(384) LIMIT 10
             """, new { kbId, vector }, tx)).ToHashSet();
+        latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         // Without the index expression the planner must scan: the exact answer.
         var exact = (await connection.QueryAsync<Guid>("""
             SELECT id FROM retrieval.chunks WHERE dimension = 384 AND kb_id = @kbId
@@ -128,5 +135,6 @@ async Task<double> RecallAsync(NpgsqlDataSource db, Guid kbId, List<string> quer
         await tx.CommitAsync();
         total += exact.Count(approximate.Contains) / (double)exact.Count;
     }
-    return total / queries.Count;
+    latencies.Sort();
+    return (total / queries.Count, Percentile(latencies, 0.5), Percentile(latencies, 0.95));
 }

@@ -21,18 +21,17 @@ public sealed record SearchHitRecord(
 /// Hybrid search: nearest chunks by cosine distance (HNSW, one list per embedder in play) and best
 /// full-text matches (GIN, ts_rank_cd), fused with reciprocal-rank fusion.
 /// </summary>
-public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedders)
+public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedders, RetrievalOptions options)
 {
-    public int EfSearch { get; set; } = 200;
+    public int EfSearch => options.Search.EfSearch;
 
-    /// <summary>How many full-text matches are ranked at most per query.</summary>
-    public int TextCandidateCap { get; set; } = 2000;
+    private int TextCandidateCap => options.Search.TextCandidateCap;
 
     public async Task<IReadOnlyList<SearchHitRecord>> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         if (query.KnowledgeBases.Count == 0)
             return [];
-        var candidates = Math.Max(query.TopK * 5, 50);
+        var candidates = Math.Max(query.TopK * 5, options.Search.MinCandidates);
         var lists = new List<IReadOnlyList<Guid>>();
         var vectorScores = new Dictionary<Guid, double>();
         var textScores = new Dictionary<Guid, double>();
@@ -68,7 +67,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             lists.Add(hits.Select(h => h.Id).ToList());
         }
 
-        var fused = ReciprocalRankFusion.Fuse(lists)
+        var fused = ReciprocalRankFusion.Fuse(lists, options.Search.RrfK)
             .Where(f => f.Score >= query.MinScore)
             .Take(query.TopK)
             .ToList();
