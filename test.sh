@@ -65,7 +65,7 @@ for project in "${projects[@]}"; do
 done
 wait
 
-# --- sum the TRX counters -------------------------------------------------------------------------
+# --- sum the TRX counters (diagnostics go to stdout too, so the summary is reliably the last line) -------------------------------------------------------------------------
 counter() { grep -o -E "\b$1=\"[0-9]+\"" <<<"$2" | head -n 1 | grep -o -E '[0-9]+' || echo 0; }
 
 passed=0 failed=0 skipped=0 broken=()
@@ -81,19 +81,19 @@ for project in "${projects[@]}"; do
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
   if (( f > 0 )) || [[ "$rc" != 0 || -z "$counters" ]]; then
     broken+=("$name")
-    echo "----- $name (exit $rc): $dir/console.log" >&2
+    echo "----- $name (exit $rc): $dir/console.log"
     excerpt="$(grep -E -A 30 '^\s*Failed |Test Run Aborted|test run was aborted|Test host process crashed|error (MSB|NETSDK)' "$dir/console.log" || true)"
-    if [[ -n "$excerpt" ]]; then head -n 200 <<<"$excerpt" >&2; else tail -n 60 "$dir/console.log" >&2; fi
+    if [[ -n "$excerpt" ]]; then head -n 200 <<<"$excerpt"; else tail -n 60 "$dir/console.log"; fi
   fi
 done
 
 status=0
 if (( ${#broken[@]} > 0 )); then
-  echo "test.sh: failing test projects: ${broken[*]}" >&2
+  echo "test.sh: failing test projects: ${broken[*]}"
   status=1
 fi
 if (( passed + failed == 0 )); then
-  echo "test.sh: no tests ran" >&2
+  echo "test.sh: no tests ran"
   status=1
 fi
 

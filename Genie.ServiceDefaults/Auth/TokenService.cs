@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,6 +13,10 @@ public sealed class TokenService
     private readonly SymmetricSecurityKey _key;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private readonly TimeProvider _time;
+
+    // Signature checks dominate a small call's cost; a validated token is remembered until it expires.
+    private const int MaxCachedTokens = 10_000;
+    private readonly ConcurrentDictionary<string, CallerIdentity> _validated = new(StringComparer.Ordinal);
 
     public TokenService(AuthOptions options, TimeProvider? time = null)
     {
@@ -49,6 +54,24 @@ public sealed class TokenService
 
     /// <summary>Validates signature, issuer, audience and lifetime; returns the caller or why not.</summary>
     public async Task<(CallerIdentity? Caller, string? Error)> ValidateAsync(string token)
+    {
+        if (_validated.TryGetValue(token, out var known))
+        {
+            if (known.ExpiresAt > _time.GetUtcNow().AddSeconds(-30))
+                return (known, null);
+            _validated.TryRemove(token, out _);
+        }
+        var (caller, error) = await ValidateUncachedAsync(token).ConfigureAwait(false);
+        if (caller is not null)
+        {
+            if (_validated.Count >= MaxCachedTokens)
+                _validated.Clear();
+            _validated[token] = caller;
+        }
+        return (caller, error);
+    }
+
+    private async Task<(CallerIdentity? Caller, string? Error)> ValidateUncachedAsync(string token)
     {
         var parameters = new TokenValidationParameters
         {

@@ -1,13 +1,11 @@
-using Genie.Contracts.Agent.V1;
 using Genie.Agent;
 using Genie.ServiceDefaults;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("agent");
 builder.AddGenieDatabase("agent", typeof(Program).Assembly);
-builder.Services.AddGrpcService<AgentHandler>(AgentReflection.Descriptor.Services[0]);
+builder.AddAgent();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

@@ -7,6 +7,7 @@ using Genie.ServiceDefaults.Grpc.Server;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("lmsbridge");
 builder.AddGenieDatabase("lms", typeof(Program).Assembly);
+builder.AddLmsBridge();
 builder.Services.AddGrpcService<LmsHandler>(LmsReflection.Descriptor.Services[0]);
 
 var app = builder.Build();

@@ -1,10 +1,4 @@
-using Genie.ServiceDefaults;
-using Genie.ServiceDefaults.Database;
+using Genie.Web;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("web");
-builder.AddGenieDatabase("portal", typeof(Program).Assembly);
-
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = PortalApp.Build(new WebApplicationOptions { Args = args });
 app.Run();

@@ -50,7 +50,10 @@ public sealed class SyncRunner(
         var runId = Guid.CreateVersion7();
         var counts = new SyncCounts();
         var errors = new List<DocumentError>();
+        // Holding the source's lock, no other run of it is alive: a 'running' one was cut short by a stopped process.
         await ExecuteAsync("""
+            UPDATE retrieval.sync_runs SET status = 'failed', finished_at = now(), error = 'interrupted: the service stopped during the sync'
+            WHERE source_id = @sourceId AND status = 'running';
             INSERT INTO retrieval.sync_runs (id, source_id, trigger, status) VALUES (@runId, @sourceId, @trigger, 'running');
             UPDATE retrieval.sources SET status = 'syncing' WHERE id = @sourceId;
             """, new { runId, sourceId = source.Id, trigger }, ct);

@@ -19,7 +19,7 @@ public sealed class EchoServerFixture : IAsyncLifetime
     {
         settings = settings is null ? new Dictionary<string, string?>() : new Dictionary<string, string?>(settings);
         if (signingKey is not null)
-            settings[Auth.AuthOptions.SigningKeyKey] = signingKey;
+            settings[Genie.ServiceDefaults.Auth.AuthOptions.SigningKeyKey] = signingKey;
         return ServiceTestHost.StartAsync("echo", builder =>
         {
             builder.Services.AddSingleton<EchoObservations>();

@@ -50,11 +50,13 @@ public sealed class TransportTests(EchoServerFixture server) : IClassFixture<Ech
         await using var _ = host;
         using var channel = host.CreateChannel();
         var observations = host.Services.GetService(typeof(EchoObservations)) as EchoObservations;
-        var options = new CallOptions { BearerToken = host.IssueToken(Roles.Learner), Deadline = DateTimeOffset.UtcNow.AddMilliseconds(300) };
+        // Long enough that the call reaches the handler even on a loaded machine; far shorter than the handler's wait.
+        var options = new CallOptions { BearerToken = host.IssueToken(Roles.Learner), Deadline = DateTimeOffset.UtcNow.AddSeconds(2) };
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Slow", new EchoRequest { DelayMs = 30_000 }, options));
+            channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Slow", new EchoRequest { DelayMs = 120_000 }, options));
         Assert.Equal(StatusCode.DeadlineExceeded, ex.Status);
-        await observations!.SlowCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(observations!.SlowStarted.Task.IsCompleted, "the handler never started");
+        await observations.SlowCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
@@ -76,11 +78,11 @@ public sealed class TransportTests(EchoServerFixture server) : IClassFixture<Ech
         using var cts = new CancellationTokenSource();
         var call = channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Slow", new EchoRequest { DelayMs = 30_000 },
             new CallOptions { BearerToken = host.IssueToken(Roles.Learner), CancellationToken = cts.Token });
-        await observations.SlowStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await observations.SlowStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         cts.Cancel();
         var ex = await Assert.ThrowsAsync<RpcException>(() => call);
         Assert.Equal(StatusCode.Cancelled, ex.Status);
-        await observations.SlowCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await observations.SlowCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -1,0 +1,36 @@
+using Genie.Agent.Chat;
+using Genie.Agent.Conversations;
+using Genie.Agent.Gaps;
+using Genie.Agent.Knowledge;
+using Genie.Agent.Memory;
+using Genie.Agent.Models;
+using Genie.Agent.Telemetry;
+using Genie.Contracts.Agent.V1;
+using Genie.ServiceDefaults.Clients;
+using Genie.ServiceDefaults.Grpc.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Genie.Agent;
+
+public static class AgentServices
+{
+    /// <summary>The bots: stores, models, the answering pipeline and the gRPC handler. Needs AddServiceDefaults and AddGenieDatabase first.</summary>
+    public static WebApplicationBuilder AddAgent(this WebApplicationBuilder builder)
+    {
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
+        builder.Services.Configure<AgentOptions>(builder.Configuration.GetSection("Genie:Agent"));
+        builder.Services.AddHttpClient(ModelCatalog.OllamaHttpClient);
+        builder.Services.AddSingleton<AgentTelemetry>();
+        builder.Services.AddSingleton<ModelCatalog>();
+        builder.Services.AddSingleton<ModelRunner>();
+        builder.Services.AddSingleton<ConversationStore>();
+        builder.Services.AddSingleton<ProfileStore>();
+        builder.Services.AddSingleton<FeedbackStore>();
+        builder.Services.AddSingleton<KnowledgeGapStore>();
+        builder.Services.AddSingleton<ChatPipeline>();
+        builder.Services.AddGrpcClient<RetrievalClient>("retrieval");
+        builder.Services.TryAddSingleton<IKnowledgeSearch, RetrievalKnowledgeSearch>();
+        builder.Services.AddGrpcService<AgentHandler>(AgentReflection.Descriptor.Services[0]);
+        return builder;
+    }
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Genie.Agent.Answering;
+using Genie.Agent.Conversations;
+using Genie.Agent.Knowledge;
+using Genie.Agent.Memory;
+using Genie.Agent.Models;
+using Genie.Agent.Prompting;
+using Genie.Agent.Telemetry;
+using Genie.Contracts.Agent.V1;
+using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Grpc.Server;
+using Microsoft.Extensions.Options;
+
+namespace Genie.Agent.Chat;
+
+/// <summary>A validated chat request.</summary>
+public sealed record ChatInput(Guid? ConversationId, string Bot, string Message, IReadOnlyList<string> KnowledgeBaseIds);
+
+/// <summary>
+/// One question, answered: load the conversation and the user's memory → rewrite a follow-up →
+/// search with the user's own token → keep only relevant passages (else "not covered" + a gap) →
+/// prompt with fenced, numbered sources → stream the answer → citations → store the turn.
+/// </summary>
+public sealed class ChatPipeline(
+    ConversationStore conversations,
+    ProfileStore profiles,
+    IKnowledgeSearch search,
+    ModelCatalog models,
+    ModelRunner runner,
+    IOptions<AgentOptions> options,
+    AgentTelemetry telemetry,
+    TimeProvider time)
+{
+    public const string GreetingAnswer =
+        "I answer questions about the company's documentation, with sources. What would you like to know?";
+
+    public async Task RunAsync(ChatInput input, CallerIdentity caller, IServerStreamWriter<ChatEvent> responses, CancellationToken cancelled)
+    {
+        var settings = options.Value;
+        var started = time.GetTimestamp();
+        using var activity = AgentTelemetry.Source.StartActivity("agent.chat");
+        activity?.SetTag("genie.bot", input.Bot);
+
+        var isNew = input.ConversationId is null;
+        var conversationId = input.ConversationId ?? Guid.CreateVersion7();
+        var context = isNew
+            ? ConversationContext.New
+            : await conversations.LoadContextAsync(conversationId, caller.UserId, settings.RecentMessages, cancelled)
+              ?? throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", conversationId.ToString());
+        if (!isNew && context.Bot != input.Bot)
+            throw Genie.ServiceDefaults.Grpc.RpcException.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
+        activity?.SetTag("genie.conversation_id", conversationId.ToString());
+
+        var memory = MemoryExtractor.Extract(input.Message);
+        var profile = (await profiles.LoadAsync(caller.UserId, cancelled)).With(memory);
+
+        var standalone = FollowUpRewriter.Rewrite(input.Message, context.PreviousQuery);
+        var turn = new TurnState(input, caller, conversationId, isNew, standalone, Guid.CreateVersion7(), Guid.CreateVersion7(), profile, memory);
+        var stream = new ChatEventStream(responses, cancelled);
+        await stream.StartedAsync(new ChatPipelineTurn(conversationId, turn.AssistantMessageId, standalone));
+
+        if (memory.IsOnlyAboutTheUser)
+        {
+            await FinishFixedAsync(turn, stream, memory.Acknowledgement(), notCovered: false, retrievalMs: 0, started, cancelled);
+            return;
+        }
+
+        var retrievalStarted = time.GetTimestamp();
+        var hits = await search.SearchAsync(new KnowledgeQuery(standalone, caller.Token, input.KnowledgeBaseIds, settings.SearchTopK), cancelled);
+        var relevant = RelevanceGate.Filter(standalone, hits, settings.MinCoverage, settings.MinScore);
+        var retrievalMs = (long)time.GetElapsedTime(retrievalStarted).TotalMilliseconds;
+        activity?.SetTag("genie.retrieval.hits", hits.Count);
+        activity?.SetTag("genie.retrieval.relevant", relevant.Count);
+
+        if (relevant.Count == 0)
+        {
+            var greeting = Text.Terms.SetOf(standalone).Count == 0;
+            await FinishFixedAsync(turn, stream, greeting ? GreetingAnswer : ExtractiveComposer.NotCoveredAnswer, notCovered: !greeting, retrievalMs, started, cancelled);
+            return;
+        }
+
+        var prompt = PromptBuilder.Build(new PromptInput(
+            input.Bot, input.Message, standalone, relevant, profile, context.Summary, context.RecentTurns));
+        var generationStarted = time.GetTimestamp();
+        var generation = await runner.GenerateAsync(models.For(input.Bot), prompt, relevant.Count, stream.DeltaAsync, stream.FallbackAsync, cancelled);
+        var generationMs = (long)time.GetElapsedTime(generationStarted).TotalMilliseconds;
+
+        var citations = generation.CitedSources.Select(n => ToCitation(n, relevant[n - 1])).ToList();
+        await StoreAsync(turn, generation.Text, generation.Model, generation.InputTokens, generation.OutputTokens, retrievalMs, generationMs,
+            generation.Incomplete, generation.FallbackReason, notCovered: false, citations);
+        Record(started, generation.TimeToFirstDelta, notCovered: false, generation.FallbackReason is not null, generation.Incomplete, input.Bot);
+        if (generation.Incomplete) return;
+
+        await stream.CitationsAsync(citations);
+        await stream.CompletedAsync(new ChatCompleted
+        {
+            MessageId = turn.AssistantMessageId.ToString(),
+            ConversationId = conversationId.ToString(),
+            Model = generation.Model,
+            InputTokens = generation.InputTokens ?? 0,
+            OutputTokens = generation.OutputTokens ?? 0,
+            RetrievalMs = retrievalMs,
+            GenerationMs = generationMs,
+            FallbackReason = generation.FallbackReason ?? "",
+        });
+    }
+
+    private sealed record TurnState(
+        ChatInput Input, CallerIdentity Caller, Guid ConversationId, bool IsNew, string Standalone,
+        Guid UserMessageId, Guid AssistantMessageId, UserProfile Profile, ExtractedMemory Memory);
+
+    /// <summary>An answer that needs no model: "not covered", a greeting, or an acknowledgement of a preference.</summary>
+    private async Task FinishFixedAsync(TurnState turn, ChatEventStream stream, string answer, bool notCovered, long retrievalMs, long started, CancellationToken cancelled)
+    {
+        var delivered = await stream.TryDeltaAsync(answer);
+        var firstDelta = time.GetElapsedTime(started);
+        await StoreAsync(turn, delivered ? answer : "", BuiltinChatClient.ModelId, null, null, retrievalMs, 0, !delivered, null, notCovered, []);
+        Record(started, firstDelta, notCovered, fallback: false, incomplete: !delivered, turn.Input.Bot);
+        if (!delivered || cancelled.IsCancellationRequested) return;
+        await stream.CitationsAsync([]);
+        await stream.CompletedAsync(new ChatCompleted
+        {
+            MessageId = turn.AssistantMessageId.ToString(),
+            ConversationId = turn.ConversationId.ToString(),
+            Model = BuiltinChatClient.ModelId,
+            RetrievalMs = retrievalMs,
+            NotCovered = notCovered,
+        });
+    }
+
+    private async Task StoreAsync(TurnState turn, string answer, string model, int? inputTokens, int? outputTokens, long retrievalMs, long generationMs,
+        bool incomplete, string? fallbackReason, bool notCovered, IReadOnlyList<Citation> citations)
+    {
+        // Stored even when the caller has gone: an interrupted answer is kept, marked incomplete.
+        await conversations.SaveTurnAsync(new StoredTurn(
+            turn.ConversationId, turn.IsNew, turn.Caller.UserId, turn.Input.Bot, Title(turn.Input.Message),
+            turn.UserMessageId, turn.Input.Message, turn.Standalone,
+            turn.AssistantMessageId, answer, model, inputTokens, outputTokens, retrievalMs, generationMs,
+            incomplete, fallbackReason, notCovered, citations, Team(turn.Profile)), options.Value.RecentMessages, CancellationToken.None);
+        await profiles.RememberAsync(turn.Caller.UserId, turn.Memory, turn.ConversationId, CancellationToken.None);
+    }
+
+    private void Record(long started, TimeSpan? firstDelta, bool notCovered, bool fallback, bool incomplete, string bot)
+    {
+        var tags = new TagList { { "genie.bot", bot } };
+        telemetry.AnswerLatency.Record(time.GetElapsedTime(started).TotalSeconds, tags);
+        if (firstDelta is { } first) telemetry.TimeToFirstToken.Record(first.TotalSeconds, tags);
+        telemetry.Answers.Add(1, new TagList
+        {
+            { "genie.bot", bot }, { "not_covered", notCovered }, { "fallback", fallback }, { "incomplete", incomplete },
+        });
+    }
+
+    private static Citation ToCitation(int marker, KnowledgeHit hit) => new()
+    {
+        Marker = marker,
+        ChunkId = hit.ChunkId,
+        KnowledgeBaseId = hit.KnowledgeBaseId,
+        DocumentTitle = hit.DocumentTitle,
+        Uri = hit.Uri,
+        HeadingPath = hit.HeadingPath,
+        Snippet = hit.Snippet,
+        Source = hit.Source,
+        Score = hit.Score,
+    };
+
+    private static string? Team(UserProfile profile) =>
+        profile.Preferences.RoleTeam ?? profile.Facts.LastOrDefault(f => f.Kind == "team")?.Text.Replace("works on ", "", StringComparison.Ordinal);
+
+    private static string Title(string message)
+    {
+        var flat = message.ReplaceLineEndings(" ").Trim();
+        if (flat.Length <= 80) return flat;
+        var cut = flat.LastIndexOf(' ', 80);
+        return (cut > 40 ? flat[..cut] : flat[..80]) + "…";
+    }
+}

@@ -1,0 +1,25 @@
+namespace Genie.Agent.Knowledge;
+
+/// <summary>
+/// Searches the knowledge bases the caller may read. Implementations forward the caller's own token:
+/// permission filtering happens at the source (Retrieval), never here.
+/// </summary>
+public interface IKnowledgeSearch
+{
+    Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken);
+}
+
+/// <param name="UserToken">The caller's bearer token, forwarded unchanged.</param>
+public sealed record KnowledgeQuery(string Text, string UserToken, IReadOnlyList<string> KnowledgeBaseIds, int TopK);
+
+/// <summary>One passage found by search, with what a citation needs.</summary>
+public sealed record KnowledgeHit(
+    string ChunkId,
+    string KnowledgeBaseId,
+    string Text,
+    string Snippet,
+    string DocumentTitle,
+    string Uri,
+    string HeadingPath,
+    string Source,
+    double Score);

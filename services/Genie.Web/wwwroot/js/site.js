@@ -1,0 +1,125 @@
+// Small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+
+  // Mobile navigation toggle.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      var open = document.body.classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && document.body.classList.contains("nav-open")) {
+      document.body.classList.remove("nav-open");
+      var toggle = document.querySelector("[data-nav-toggle]");
+      if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+    }
+  });
+
+  // Copy buttons: data-copy="#selector".
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = source.textContent.trim();
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = "Copied";
+      setTimeout(function () { button.textContent = label; }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else {
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected for a manual copy */ }
+    }
+  });
+
+  // Confirmation for destructive forms: data-confirm="question".
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+
+  // Server-Sent Events over fetch: a POST (so the anti-forgery token travels in the form body) whose
+  // response is text/event-stream. Aborting the signal closes the request, which cancels the call behind it.
+  function streamEvents(url, body, onEvent, signal) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      headers: { "Accept": "text/event-stream" },
+      credentials: "same-origin",
+      signal: signal
+    }).then(function (response) {
+      if (!response.ok || !response.body) throw new Error("The server answered " + response.status + ".");
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = "";
+      function dispatch(block) {
+        var name = "message", data = [];
+        block.split("\n").forEach(function (line) {
+          if (line.indexOf("event:") === 0) name = line.slice(6).trim();
+          else if (line.indexOf("data:") === 0) data.push(line.slice(5).replace(/^ /, ""));
+        });
+        if (data.length) onEvent(name, JSON.parse(data.join("\n")));
+      }
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) { if (buffer.trim()) dispatch(buffer); return; }
+          buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n/g, "\n");
+          var end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            dispatch(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+          return pump();
+        });
+      }
+      return pump();
+    });
+  }
+  window.genieStream = streamEvents;
+
+  // Forms with data-stream run as a stream and report progress into data-stream-target:
+  // events carry {done, total, message|stage, summary}; "done" and "failed" end the run.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-stream") || event.defaultPrevented) return;
+    var target = document.querySelector(form.getAttribute("data-stream-target"));
+    if (!target || !window.fetch || !window.TextDecoder) return; // plain post: the server runs it to the end
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    var bar = target.querySelector("progress");
+    var text = target.querySelector("[data-stream-text]");
+    target.hidden = false;
+    target.removeAttribute("data-state");
+    if (button) button.disabled = true;
+    if (bar) bar.removeAttribute("value");
+    text.textContent = "Starting…";
+    var finish = function (state, message) {
+      target.setAttribute("data-state", state);
+      text.textContent = message;
+      if (bar) { bar.max = 1; bar.value = state === "failed" ? 0 : 1; }
+      if (button) button.disabled = false;
+      var refresh = document.createElement("a");
+      refresh.href = window.location.pathname + window.location.search;
+      refresh.textContent = " Refresh the page";
+      refresh.className = "stream-refresh";
+      text.appendChild(refresh);
+    };
+    streamEvents(form.action, new FormData(form), function (name, data) {
+      if (name === "failed") { finish("failed", data.message); return; }
+      if (name === "done") { finish(data.state, data.summary || data.message || "Done."); return; }
+      if (bar && data.total > 0) { bar.max = data.total; bar.value = data.done; }
+      text.textContent = (data.message || data.stage || "Working") + (data.total > 0 ? " (" + data.done + "/" + data.total + ")" : "");
+    }).catch(function (error) { finish("failed", error.message); });
+  });
+})();
