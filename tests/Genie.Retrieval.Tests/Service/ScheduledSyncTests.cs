@@ -40,3 +40,34 @@ public class ScheduledSyncTests(RetrievalServiceFixture service) : IClassFixture
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
+
+public class UpdateSourceTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>
+{
+    [Fact]
+    public async Task Renaming_keeps_the_schedule_and_secrets_until_they_are_changed()
+    {
+        var kb = await service.CreateKbAsync("update-source");
+        var source = await service.Client.AddSourceAsync(new AddSourceRequest
+        {
+            KnowledgeBaseId = kb.Id, Name = "notion", SyncIntervalMinutes = 30,
+            Config = new SourceConfig { Mcp = new McpSourceConfig { Url = "http://127.0.0.1:9/mcp", Secrets = { ["Authorization"] = "Bearer a", ["X-Extra"] = "b" } } },
+        }, service.Admin);
+
+        var renamed = await service.Client.UpdateSourceAsync(new UpdateSourceRequest { Id = source.Id, Name = "notion wiki" }, service.Admin);
+        Assert.Equal(("notion wiki", 30), (renamed.Name, renamed.SyncIntervalMinutes));
+        Assert.Equal(["Authorization", "X-Extra"], renamed.SecretNames);
+
+        var changed = await service.Client.UpdateSourceAsync(new UpdateSourceRequest
+        {
+            Id = source.Id, SyncIntervalMinutes = 0,
+            Config = new SourceConfig { Mcp = new McpSourceConfig { Url = "http://127.0.0.1:9/mcp", Secrets = { ["X-Extra"] = "" } } },
+        }, service.Admin);
+        Assert.Equal(0, changed.SyncIntervalMinutes);
+        Assert.Null(changed.NextSyncAt);
+        Assert.Equal(["Authorization"], changed.SecretNames);
+
+        var kindChange = await Assert.ThrowsAsync<Genie.ServiceDefaults.Grpc.RpcException>(() => service.Client.UpdateSourceAsync(
+            new UpdateSourceRequest { Id = source.Id, Config = new SourceConfig { Upload = new UploadSourceConfig() } }, service.Admin));
+        Assert.StartsWith("config:", kindChange.Detail);
+    }
+}
