@@ -3,6 +3,22 @@ using Microsoft.Extensions.Configuration;
 
 namespace Genie.Retrieval;
 
+/// <summary><c>Genie:Retrieval:Search</c>: candidate depths and fusion.</summary>
+public sealed class SearchOptions
+{
+    /// <summary>The k of reciprocal-rank fusion: 1/(k + rank).</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>Each list (vector, text) contributes at least this many candidates (and top_k × 5).</summary>
+    public int MinCandidates { get; set; } = 50;
+
+    /// <summary>HNSW search breadth (pgvector hnsw.ef_search); raised to the candidate count when lower.</summary>
+    public int EfSearch { get; set; } = 200;
+
+    /// <summary>At most this many full-text matches are ranked per query.</summary>
+    public int TextCandidateCap { get; set; } = 2000;
+}
+
 /// <summary><c>Genie:Retrieval</c> settings.</summary>
 public sealed class RetrievalOptions
 {
@@ -15,12 +31,17 @@ public sealed class RetrievalOptions
     /// <summary>Largest document a sync indexes; bigger ones are recorded as errors.</summary>
     public long MaxDocumentBytes { get; set; } = 32 * 1024 * 1024;
 
+    /// <summary>Documents indexed at once during a sync.</summary>
+    public int SyncParallelism { get; set; } = 3;
+
     public string PdfToTextPath { get; set; } = "pdftotext";
 
     /// <summary>How often the scheduler looks for sources due for a re-sync.</summary>
     public int SchedulerPollSeconds { get; set; } = 30;
 
     public ChunkingOptions Chunking { get; set; } = new();
+
+    public SearchOptions Search { get; set; } = new();
 
     public const int UploadMessageLimit = 32 * 1024 * 1024;
 

@@ -35,7 +35,7 @@ public sealed partial class RetrievalHandler
     {
         var (source, _) = await ManageableSourceAsync("id", request.Id, context);
         var name = string.IsNullOrWhiteSpace(request.Name) ? source.Name : Validate.Required("name", request.Name, 200);
-        var interval = request.SyncIntervalMinutes == -1 ? source.SyncIntervalMinutes
+        var interval = !request.HasSyncIntervalMinutes ? source.SyncIntervalMinutes
             : Validate.Range("sync_interval_minutes", request.SyncIntervalMinutes, 0, MaxIntervalMinutes);
         var config = source.Config;
         var sealedSecrets = source.Secrets;

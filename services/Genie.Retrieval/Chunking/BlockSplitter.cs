@@ -7,6 +7,8 @@ namespace Genie.Retrieval.Chunking;
 /// <summary>Cuts one oversized block along its own structure: sentences, list items, table rows, code lines.</summary>
 internal static partial class BlockSplitter
 {
+    private const int MinPieceChars = 200;
+
     public static IEnumerable<string> Split(DocumentBlock block, ChunkingOptions options) => block.Kind switch
     {
         BlockKind.Code when block.Text.Length <= options.MaxCodeChars => [block.Text],
@@ -20,6 +22,9 @@ internal static partial class BlockSplitter
     /// <summary>Groups parts into pieces of about <paramref name="target"/>; a part longer than max is cut at words.</summary>
     private static IEnumerable<string> Pack(IEnumerable<string> parts, int target, int max, string separator)
     {
+        // Headers and fences are subtracted from the budget; never let a huge header leave none.
+        target = Math.Max(target, MinPieceChars);
+        max = Math.Max(max, target);
         var current = new StringBuilder();
         foreach (var part in parts.SelectMany(p => p.Length > max ? HardSplit(p, target) : [p]))
         {
@@ -38,6 +43,7 @@ internal static partial class BlockSplitter
 
     internal static IEnumerable<string> HardSplit(string text, int size)
     {
+        size = Math.Max(size, MinPieceChars);
         var start = 0;
         while (start < text.Length)
         {
@@ -83,7 +89,8 @@ internal static partial class BlockSplitter
         if (lines.Length < 3)
             return HardSplit(text, options.TargetChars);
         var header = lines[0] + "\n" + lines[1];
-        return Pack(lines.Skip(2), options.TargetChars - header.Length, options.MaxChars - header.Length, "\n")
+        // A row is the unit of a table: rows are grouped, never cut.
+        return Pack(lines.Skip(2), options.TargetChars - header.Length, int.MaxValue, "\n")
             .Select(rows => header + "\n" + rows);
     }
 

@@ -34,6 +34,15 @@ public static class EvalCommand
             Console.Error.WriteLine("eval needs a PostgreSQL database with pgvector: pass --connection or set ConnectionStrings__genie.");
             return 2;
         }
+        await using var provider = await BuildServicesAsync(connection, configuration);
+        var report = await EvaluateAsync(provider, Path.GetFullPath(parsed["corpus"]), EvalQuestion.Load(parsed["questions"]),
+            parsed.GetValueOrDefault("embedder") ?? "builtin", parsed.GetValueOrDefault("model"), parsed.ContainsKey("keep"), Console.Out, CancellationToken.None);
+        return report.Ingestion.Failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>The retrieval core over <paramref name="connection"/>, migrations applied.</summary>
+    public static async Task<ServiceProvider> BuildServicesAsync(string connection, IConfiguration configuration)
+    {
         var settings = new Dictionary<string, string?>
         {
             ["Genie:Auth:SigningKey"] = configuration["Genie:Auth:SigningKey"] ?? AuthOptions.GenerateKey(),
@@ -42,14 +51,10 @@ public static class EvalCommand
         var services = new ServiceCollection().AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(NpgsqlDataSource.Create(connection));
         RetrievalServices.AddRetrievalCore(services, config);
-        await using var provider = services.BuildServiceProvider();
-        var db = provider.GetRequiredService<NpgsqlDataSource>();
-        await new MigrationRunner(db, RetrievalServices.SchemaName, typeof(RetrievalServices).Assembly,
+        var provider = services.BuildServiceProvider();
+        await new MigrationRunner(provider.GetRequiredService<NpgsqlDataSource>(), RetrievalServices.SchemaName, typeof(RetrievalServices).Assembly,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<MigrationRunner>()).ApplyAsync();
-
-        var report = await EvaluateAsync(provider, Path.GetFullPath(parsed["corpus"]), EvalQuestion.Load(parsed["questions"]),
-            parsed.GetValueOrDefault("embedder") ?? "builtin", parsed.GetValueOrDefault("model"), parsed.ContainsKey("keep"), Console.Out, CancellationToken.None);
-        return report.Ingestion.Failed > 0 ? 1 : 0;
+        return provider;
     }
 
     public sealed record EvalReport(SyncCounts Ingestion, IReadOnlyDictionary<SearchMode, RetrievalMetrics> Metrics);

@@ -50,7 +50,10 @@ public sealed class SyncRunner(
         var runId = Guid.CreateVersion7();
         var counts = new SyncCounts();
         var errors = new List<DocumentError>();
+        // Holding the source's lock, no other run of it is alive: a 'running' one was cut short by a stopped process.
         await ExecuteAsync("""
+            UPDATE retrieval.sync_runs SET status = 'failed', finished_at = now(), error = 'interrupted: the service stopped during the sync'
+            WHERE source_id = @sourceId AND status = 'running';
             INSERT INTO retrieval.sync_runs (id, source_id, trigger, status) VALUES (@runId, @sourceId, @trigger, 'running');
             UPDATE retrieval.sources SET status = 'syncing' WHERE id = @sourceId;
             """, new { runId, sourceId = source.Id, trigger }, ct);
@@ -69,32 +72,47 @@ public sealed class SyncRunner(
             if (onlyUris is not null)
                 items = items.Where(i => onlyUris.Contains(i.Uri)).ToList();
             var done = 0;
-            foreach (var item in items)
+            var gate = new SemaphoreSlim(1, 1);
+            // Documents are independent: index a few at once so parsing/embedding here overlaps the database's HNSW work.
+            await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.SyncParallelism), CancellationToken = ct }, async (item, itemCt) =>
             {
-                ct.ThrowIfCancellationRequested();
+                IndexResult? result = null;
+                string? error = null;
                 try
                 {
-                    var content = await documentSource.ReadAsync(item, ct);
+                    var content = await documentSource.ReadAsync(item, itemCt);
                     if (content.Bytes.LongLength > options.MaxDocumentBytes)
                         throw new DocumentParseException($"the document is {content.Bytes.LongLength} bytes; the limit is {options.MaxDocumentBytes}");
                     var contentType = DocumentFormats.Resolve(content.ContentType ?? item.ContentType, item.Uri) ?? DocumentFormats.Markdown;
-                    var result = await indexer.IndexAsync(target, item.Uri, item.Name, content.Bytes, contentType, embedder, ct);
-                    switch (result.Outcome)
+                    result = await indexer.IndexAsync(target, item.Uri, item.Name, content.Bytes, contentType, embedder, itemCt);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !itemCt.IsCancellationRequested)
+                {
+                    error = e.Message;
+                    logger.LogWarning("Sync of source {SourceId}: {Uri} failed: {Error}", source.Id, item.Uri, e.Message);
+                }
+                await gate.WaitAsync(itemCt);
+                try
+                {
+                    switch (result?.Outcome)
                     {
                         case IndexOutcome.Added: counts.Added++; break;
                         case IndexOutcome.Updated: counts.Updated++; break;
-                        default: counts.Unchanged++; break;
+                        case IndexOutcome.Unchanged: counts.Unchanged++; break;
+                        default:
+                            counts.Failed++;
+                            errors.Add(new DocumentError { Uri = item.Uri, Error = error ?? "unknown error" });
+                            break;
                     }
-                    counts.ChunksWritten += result.ChunksWritten;
+                    counts.ChunksWritten += result?.ChunksWritten ?? 0;
+                    await report(Progress(runId, "indexing", items.Count, ++done, item.Uri, counts));
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                finally
                 {
-                    counts.Failed++;
-                    errors.Add(new DocumentError { Uri = item.Uri, Error = e.Message });
-                    logger.LogWarning("Sync of source {SourceId}: {Uri} failed: {Error}", source.Id, item.Uri, e.Message);
+                    gate.Release();
                 }
-                await report(Progress(runId, "indexing", items.Count, ++done, item.Uri, counts));
-            }
+            });
+            errors.Sort((a, b) => string.CompareOrdinal(a.Uri, b.Uri));
 
             if (onlyUris is null)
             {

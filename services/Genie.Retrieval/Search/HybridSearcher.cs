@@ -21,20 +21,22 @@ public sealed record SearchHitRecord(
 /// Hybrid search: nearest chunks by cosine distance (HNSW, one list per embedder in play) and best
 /// full-text matches (GIN, ts_rank_cd), fused with reciprocal-rank fusion.
 /// </summary>
-public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedders)
+public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedders, RetrievalOptions options)
 {
-    public int EfSearch { get; set; } = 100;
+    public int EfSearch => options.Search.EfSearch;
+
+    private int TextCandidateCap => options.Search.TextCandidateCap;
 
     public async Task<IReadOnlyList<SearchHitRecord>> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         if (query.KnowledgeBases.Count == 0)
             return [];
-        var candidates = Math.Max(query.TopK * 5, 50);
+        var candidates = Math.Max(query.TopK * 5, options.Search.MinCandidates);
         var lists = new List<IReadOnlyList<Guid>>();
         var vectorScores = new Dictionary<Guid, double>();
         var textScores = new Dictionary<Guid, double>();
         var vectorLists = new HashSet<int>();
-        var tsQuery = query.Mode == SearchMode.Vector ? null : TextQuery.Build(query.Text);
+        var textQuery = query.Mode == SearchMode.Vector ? null : TextQuery.Build(query.Text);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         if (query.Mode != SearchMode.Text)
@@ -50,26 +52,33 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
                 lists.Add(hits.Select(h => h.Id).ToList());
             }
         }
-        if (tsQuery is not null)
+        if (textQuery is not null)
         {
-            var hits = await FullTextAsync(connection, tsQuery, query.KnowledgeBases.Select(k => k.Id).ToArray(), candidates, ct);
+            var kbIds = query.KnowledgeBases.Select(k => k.Id).ToArray();
+            var hits = textQuery.AtLeastTwo is { } pairs ? await FullTextAsync(connection, pairs, kbIds, candidates, ct) : [];
+            if (hits.Count < Math.Min(candidates, query.TopK * 2))
+            {
+                var seen = hits.Select(h => h.Id).ToHashSet();
+                hits.AddRange((await FullTextAsync(connection, textQuery.Any, kbIds, candidates, ct)).Where(h => !seen.Contains(h.Id)));
+                hits = hits.Take(candidates).ToList();
+            }
             foreach (var (id, rank) in hits)
                 textScores[id] = rank;
             lists.Add(hits.Select(h => h.Id).ToList());
         }
 
-        var fused = ReciprocalRankFusion.Fuse(lists)
+        var fused = ReciprocalRankFusion.Fuse(lists, options.Search.RrfK)
             .Where(f => f.Score >= query.MinScore)
             .Take(query.TopK)
             .ToList();
         if (fused.Count == 0)
             return [];
-        var details = await DetailsAsync(connection, fused.Select(f => f.Item).ToArray(), tsQuery, ct);
+        var details = await DetailsAsync(connection, fused.Select(f => f.Item).ToArray(), TextQuery.Build(query.Text)?.Any, ct);
         return fused.Where(f => details.ContainsKey(f.Item)).Select(f =>
         {
             var d = details[f.Item];
             var vectorRank = f.Ranks.Where((_, i) => vectorLists.Contains(i)).FirstOrDefault(r => r > 0);
-            var textRank = tsQuery is null ? 0 : f.Ranks[^1];
+            var textRank = textQuery is null ? 0 : f.Ranks[^1];
             return new SearchHitRecord(d.Id, d.DocumentId, d.KbId, d.SourceId, d.SourceName, d.Title, d.Uri, d.HeadingPath, d.Text, d.Snippet,
                 f.Score, vectorScores.GetValueOrDefault(f.Item), textScores.GetValueOrDefault(f.Item), vectorRank, textRank);
         }).ToList();
@@ -93,15 +102,19 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
         return rows.OrderBy(r => r.Distance).Select(r => (r.Id, 1 - r.Distance)).ToList();
     }
 
-    private static async Task<List<(Guid Id, double Rank)>> FullTextAsync(NpgsqlConnection connection, string tsQuery, Guid[] kbs, int limit, CancellationToken ct)
+    private async Task<List<(Guid Id, double Rank)>> FullTextAsync(NpgsqlConnection connection, string tsQuery, Guid[] kbs, int limit, CancellationToken ct)
     {
+        // Ranking is the costly part; a query of common words can match most of a corpus, so at most
+        // TextCandidateCap matches are ranked (the "two of the words" query keeps that set specific).
         var rows = await connection.QueryAsync<(Guid Id, float Rank)>(new CommandDefinition("""
-            SELECT c.id, ts_rank_cd(c.search_text, q) AS rank
-            FROM retrieval.chunks c, to_tsquery('english', @tsQuery) q
-            WHERE c.kb_id = ANY(@kbs) AND c.search_text @@ q
-            ORDER BY rank DESC, c.id
+            SELECT m.id, ts_rank_cd(m.search_text, m.q) AS rank
+            FROM (SELECT c.id, c.search_text, c.context, c.ordinal, q
+                  FROM retrieval.chunks c, to_tsquery('english', @tsQuery) q
+                  WHERE c.kb_id = ANY(@kbs) AND c.search_text @@ q
+                  LIMIT @cap) m
+            ORDER BY rank DESC, m.context, m.ordinal, m.id
             LIMIT @limit
-            """, new { tsQuery, kbs, limit }, cancellationToken: ct));
+            """, new { tsQuery, kbs, limit, cap = TextCandidateCap }, cancellationToken: ct));
         return rows.Select(r => (r.Id, (double)r.Rank)).ToList();
     }
 

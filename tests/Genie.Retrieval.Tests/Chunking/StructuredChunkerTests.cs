@@ -75,3 +75,21 @@ public class StructuredChunkerTests
         Assert.Equal(paragraph.Length, chunks.Sum(c => c.Text.Length) + chunks.Count - 1);
     }
 }
+
+public class OversizedHeaderTests
+{
+    [Fact]
+    public void A_table_whose_header_exceeds_the_target_still_splits_into_rows()
+    {
+        var header = "| " + string.Join(" | ", Enumerable.Range(1, 40).Select(i => $"Column heading {i}")) + " |";
+        var separator = "| " + string.Join(" | ", Enumerable.Repeat("---", 40)) + " |";
+        var rows = Enumerable.Range(1, 30).Select(r => "| " + string.Join(" | ", Enumerable.Range(1, 40).Select(i => $"v{r}.{i}")) + " |");
+        var table = string.Join("\n", new[] { header, separator }.Concat(rows));
+
+        var chunks = new StructuredChunker(new ChunkingOptions { TargetChars = 500, MaxChars = 800 }).Chunk(MarkdownParser.Parse(table));
+
+        Assert.True(chunks.Count > 1);
+        Assert.All(chunks, c => Assert.StartsWith(header + "\n" + separator + "\n| v", c.Text));
+        Assert.Equal(30, chunks.Sum(c => c.Text.Split('\n').Length - 2));
+    }
+}
