@@ -207,9 +207,10 @@
         answer.setAttribute("data-message", data.messageId);
         var template = document.getElementById("feedback-template");
         if (template) {
-          var feedback = template.content.firstElementChild.cloneNode(true);
+          var feedback = document.importNode(template.content, true).firstElementChild;
           feedback.querySelector("input[name=messageId]").value = data.messageId;
-          feedback.action = feedback.action + (feedback.action.indexOf("?") >= 0 ? "&" : "?") + "c=" + encodeURIComponent(data.conversationId);
+          var action = feedback.getAttribute("action");
+          feedback.setAttribute("action", action + (action.indexOf("?") >= 0 ? "&" : "?") + "c=" + encodeURIComponent(data.conversationId));
           answer.appendChild(feedback);
         }
       } else if (name === "answer") {
