@@ -35,7 +35,7 @@ public static class Navigation
     {
         var sections = new List<NavSection>
         {
-            new("Learn", [new("/Index", "Home", "home"), new("/Learn/Progress", "My progress", "book")]),
+            new("Learn", [new("/Index", "Home", "home"), new("/Chat", "Chat", "bot"), new("/Learn/Progress", "My progress", "book")]),
         };
         if (user.IsInRole(Roles.Admin) || user.IsInRole(Roles.Instructor))
         {
@@ -61,6 +61,7 @@ public static class Navigation
         }
         sections.Add(new("Account",
         [
+            new("/Preferences", "What Genie remembers", "settings"),
             new("/Me/Tokens", "Access tokens", "key"),
             new("/Account/ChangePassword", "Change password", "lock"),
         ]));

@@ -22,6 +22,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Account/ChangePassword"] = Access.SignedIn,
         ["/Me/Tokens"] = Access.SignedIn,
         ["/Learn/Progress"] = Access.SignedIn,
+        ["/Chat"] = Access.SignedIn,
+        ["/Preferences"] = Access.SignedIn,
         ["/Dashboard/Team"] = Access.Staff,
         ["/Dashboard/Knowledge/Index"] = Access.Staff,
         ["/Dashboard/Knowledge/Base"] = Access.Staff,

@@ -122,4 +122,136 @@
       text.textContent = (data.message || data.stage || "Working") + (data.total > 0 ? " (" + data.done + "/" + data.total + ")" : "");
     }).catch(function (error) { finish("failed", error.message); });
   });
+
+  // Chat: the answer streams in as text, then the server's rendered Markdown replaces it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-chat") || event.defaultPrevented) return;
+    if (!window.fetch || !window.TextDecoder || !window.AbortController) return;
+    var input = form.querySelector("textarea[name=message]");
+    var question = input.value.trim();
+    event.preventDefault();
+    if (!question) return;
+    var thread = document.querySelector("[data-thread]");
+    var empty = thread.querySelector("[data-thread-empty]");
+    if (empty) empty.remove();
+    var conversation = form.querySelector("[data-chat-conversation]");
+    var send = form.querySelector("[data-chat-send]");
+    var stop = form.querySelector("[data-chat-stop]");
+    var body = new FormData(form);
+
+    var asked = document.createElement("li");
+    asked.className = "msg msg-user";
+    var askedText = document.createElement("p");
+    askedText.className = "msg-text";
+    askedText.textContent = question;
+    asked.appendChild(askedText);
+    thread.appendChild(asked);
+
+    var answer = document.createElement("li");
+    answer.className = "msg msg-assistant";
+    answer.setAttribute("data-streaming", "true");
+    var notice = document.createElement("p");
+    notice.className = "small muted";
+    notice.hidden = true;
+    var text = document.createElement("div");
+    text.className = "msg-body msg-streaming";
+    text.textContent = "…";
+    var sources = document.createElement("div");
+    answer.appendChild(notice);
+    answer.appendChild(text);
+    answer.appendChild(sources);
+    thread.appendChild(answer);
+    answer.scrollIntoView({ block: "end" });
+
+    input.value = "";
+    var controller = new AbortController();
+    var received = "";
+    send.disabled = true;
+    stop.hidden = false;
+    var stopHandler = function () { controller.abort(); };
+    stop.addEventListener("click", stopHandler);
+    var showError = function (message) {
+      var alert = document.createElement("div");
+      alert.className = "alert alert-error";
+      alert.setAttribute("role", "alert");
+      alert.setAttribute("data-test", "chat-error");
+      alert.textContent = message;
+      answer.appendChild(alert);
+    };
+    var end = function () {
+      send.disabled = false;
+      stop.hidden = true;
+      stop.removeEventListener("click", stopHandler);
+      answer.removeAttribute("data-streaming");
+      input.focus();
+    };
+    window.genieStream(form.action, body, function (name, data) {
+      if (name === "started") {
+        conversation.value = data.conversationId;
+        answer.setAttribute("data-message", data.messageId);
+        var url = new URL(window.location.href);
+        url.searchParams.set("c", data.conversationId);
+        window.history.replaceState(null, "", url.toString());
+      } else if (name === "delta") {
+        received += data.text;
+        text.textContent = received;
+      } else if (name === "fallback") {
+        received = "";
+        text.textContent = "…";
+        notice.textContent = "Answered by the built-in answerer: " + data.reason;
+        notice.hidden = false;
+      } else if (name === "citations") {
+        sources.innerHTML = data.html; // built on the server with every value encoded
+      } else if (name === "completed") {
+        answer.setAttribute("data-message", data.messageId);
+        var template = document.getElementById("feedback-template");
+        if (template) {
+          var feedback = document.importNode(template.content, true).firstElementChild;
+          feedback.querySelector("input[name=messageId]").value = data.messageId;
+          var action = feedback.getAttribute("action");
+          feedback.setAttribute("action", action + (action.indexOf("?") >= 0 ? "&" : "?") + "c=" + encodeURIComponent(data.conversationId));
+          answer.appendChild(feedback);
+        }
+      } else if (name === "answer") {
+        text.classList.remove("msg-streaming");
+        text.classList.add("markdown");
+        text.innerHTML = data.html; // Markdown rendered on the server with raw HTML disabled
+        sources.innerHTML = data.citationsHtml;
+      } else if (name === "error") {
+        if (!received) text.remove();
+        showError(data.message);
+      }
+    }, controller.signal).then(end, function (error) {
+      if (error && error.name === "AbortError") {
+        var stopped = document.createElement("p");
+        stopped.className = "small muted";
+        stopped.textContent = "Stopped.";
+        answer.appendChild(stopped);
+      } else {
+        showError(error.message);
+      }
+      end();
+    });
+  });
+
+  // Thumbs up/down without leaving the page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-feedback") || !window.fetch) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    var body = new FormData(form);
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    fetch(form.action, { method: "POST", body: body, headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (result) {
+        if (!result.ok) throw new Error(result.message);
+        form.querySelectorAll("button[name=rating]").forEach(function (b) {
+          b.setAttribute("aria-pressed", b.value === result.rating ? "true" : "false");
+        });
+        form.removeAttribute("data-error");
+      })
+      .catch(function (error) { form.setAttribute("data-error", error.message); form.title = error.message; });
+  });
 })();
