@@ -20,6 +20,18 @@ public static class AgentServices
     {
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.Services.Configure<AgentOptions>(builder.Configuration.GetSection("Genie:Agent"));
+        builder.Services.PostConfigure<AgentOptions>(options =>
+        {
+            if (options.LocalOllama is null && builder.Configuration["Genie:Ollama:Url"] is { Length: > 0 } ollamaUrl)
+            {
+                options.LocalOllama = new BotModelOptions
+                {
+                    Provider = "ollama",
+                    Endpoint = ollamaUrl,
+                    Model = builder.Configuration["Genie:Ollama:ChatModel"] is { Length: > 0 } model ? model : "llama3.2",
+                };
+            }
+        });
         builder.Services.AddHttpClient(ModelCatalog.OllamaHttpClient);
         builder.Services.AddSingleton<AgentTelemetry>();
         builder.Services.AddSingleton<ModelCatalog>();

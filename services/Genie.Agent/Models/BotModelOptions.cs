@@ -44,5 +44,12 @@ public sealed class AgentOptions
     /// <summary>Messages kept verbatim in the prompt; older ones are folded into the rolling summary.</summary>
     public int RecentMessages { get; set; } = 6;
 
-    public BotModelOptions For(string bot) => Bots.TryGetValue(bot, out var options) ? options : new BotModelOptions();
+    /// <summary>
+    /// The local Ollama the AppHost found (<c>Genie:Ollama:Url</c>, <c>Genie:Ollama:ChatModel</c>): the model of
+    /// every bot that names no provider of its own. Null when none answered: built-in answers.
+    /// </summary>
+    public BotModelOptions? LocalOllama { get; set; }
+
+    public BotModelOptions For(string bot) =>
+        Bots.TryGetValue(bot, out var options) ? options : LocalOllama ?? new BotModelOptions();
 }

@@ -20,6 +20,11 @@ public sealed class EmbedderOptions
     public static EmbedderOptions FromConfiguration(IConfiguration configuration)
     {
         var options = new EmbedderOptions();
+        // The local Ollama the AppHost found is the default; Genie:Retrieval:Embedder overrides it.
+        if (configuration["Genie:Ollama:Url"] is { Length: > 0 } ollamaUrl)
+            options.OllamaUrl = ollamaUrl.TrimEnd('/') + "/";
+        if (configuration["Genie:Ollama:EmbeddingModel"] is { Length: > 0 } embeddingModel)
+            options.OllamaModel = embeddingModel;
         configuration.GetSection("Genie:Retrieval:Embedder").Bind(options);
         return options;
     }
