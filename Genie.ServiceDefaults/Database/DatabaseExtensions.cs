@@ -19,7 +19,6 @@ public static class DatabaseExtensions
     /// </summary>
     public static IHostApplicationBuilder AddGenieDatabase(this IHostApplicationBuilder builder, string schema, Assembly migrationsAssembly)
     {
-        builder.Services.AddSingleton(new DatabaseSchema(schema));
         // Read when first resolved (at host start), so configuration added after this call still counts.
         builder.Services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IConfiguration>(), sp.GetService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new MigrationRunner(

@@ -1,31 +1,19 @@
 using Genie.Contracts.Common.V1;
+using Genie.ServiceDefaults.Database;
 using Google.Protobuf.WellKnownTypes;
-using Npgsql;
 
 namespace Genie.ServiceDefaults.Hosting;
 
 /// <summary>Answers the GetServiceInfo rpc every service exposes.</summary>
 public sealed class ServiceInfoProvider(ServiceIdentity identity, IServiceProvider services)
 {
-    public async Task<ServiceInfo> GetAsync(CancellationToken ct)
+    public Task<ServiceInfo> GetAsync(CancellationToken ct) => Task.FromResult(new ServiceInfo
     {
-        return new ServiceInfo
-        {
-            Service = identity.Name,
-            Version = identity.Version,
-            Instance = identity.Instance,
-            StartedAt = Timestamp.FromDateTimeOffset(identity.StartedAt),
-            SchemaVersion = await SchemaVersionAsync(ct),
-        };
-    }
-
-    private async Task<int> SchemaVersionAsync(CancellationToken ct)
-    {
-        if (services.GetService(typeof(NpgsqlDataSource)) is not NpgsqlDataSource dataSource ||
-            services.GetService(typeof(Database.DatabaseSchema)) is not Database.DatabaseSchema schema)
-            return 0;
-        await using var command = dataSource.CreateCommand(
-            $"SELECT coalesce(max(version), 0) FROM \"{schema.Name}\".schema_migrations");
-        return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
-    }
+        Service = identity.Name,
+        Version = identity.Version,
+        Instance = identity.Instance,
+        StartedAt = Timestamp.FromDateTimeOffset(identity.StartedAt),
+        // The version this instance migrated its schema to at startup; 0 for a service without a database.
+        SchemaVersion = (services.GetService(typeof(MigrationRunner)) as MigrationRunner)?.CurrentVersion ?? 0,
+    });
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Genie.ServiceDefaults;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc.Client;
@@ -43,8 +41,8 @@ public sealed class ServiceTestHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<WebApplication>? map = null)
     {
-        var grpcPort = FreeLoopbackPort();
-        var httpPort = FreeLoopbackPort();
+        var grpcPort = FreePort.Next();
+        var httpPort = FreePort.Next();
         var signingKey = settings?.TryGetValue(AuthOptions.SigningKeyKey, out var k) == true && k is not null ? k : AuthOptions.GenerateKey();
         var config = new Dictionary<string, string?>
         {
@@ -81,12 +79,5 @@ public sealed class ServiceTestHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

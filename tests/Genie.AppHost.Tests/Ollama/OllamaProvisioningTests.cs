@@ -1,3 +1,4 @@
+using Genie.Testing;
 using Genie.AppHost.Ollama;
 using Genie.AppHost.Projects;
 using Genie.AppHost.Testing;
@@ -40,7 +41,7 @@ public sealed class OllamaProvisioningTests(ITestOutputHelper output)
     [Fact]
     public async Task No_ollama_is_said_once_and_nothing_is_passed_on()
     {
-        var unreachable = new Uri($"http://127.0.0.1:{UnusedPort.Take()}/");
+        var unreachable = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         var (app, environment) = await StartWithOllamaAsync(unreachable);
         await using (app)
         {

@@ -1,3 +1,4 @@
+using Genie.Testing;
 using System.Diagnostics;
 using Genie.AppHost.Postgres;
 using Genie.AppHost.Projects;
@@ -95,7 +96,7 @@ public sealed class PostgresProvisioningTests(ITestOutputHelper output)
     [Fact]
     public async Task An_unreachable_existing_server_is_named_in_the_error()
     {
-        var port = UnusedPort.Take();
+        var port = FreePort.Next();
         var options = new AppHostTestOptions
         {
             Output = new TestOutputWriter(output),

@@ -1,5 +1,6 @@
 using Dapper;
 using Genie.ServiceDefaults.Database;
+using Genie.ServiceDefaults.Hosting;
 using Genie.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,10 @@ public class AddGenieDatabaseTests
             await using var connection = await dataSource.OpenConnectionAsync();
             Assert.Equal("hello", await connection.ExecuteScalarAsync<string>("SELECT text FROM svc.greetings"));
             Assert.Equal(1, host.Services.GetRequiredService<MigrationRunner>().CurrentVersion);
-            Assert.Equal("svc", host.Services.GetRequiredService<DatabaseSchema>().Name);
+            Assert.Equal("svc", host.Services.GetRequiredService<MigrationRunner>().Schema);
+            var info = await new ServiceInfoProvider(ServiceIdentity.For("svc", typeof(AddGenieDatabaseTests).Assembly), host.Services)
+                .GetAsync(CancellationToken.None);
+            Assert.Equal(1, info.SchemaVersion);
 
             var report = await host.Services.GetRequiredService<HealthCheckService>()
                 .CheckHealthAsync(c => c.Tags.Contains("ready"));

@@ -2,6 +2,7 @@ using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
 using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Test.V1;
+using Genie.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,7 +41,7 @@ public sealed class ChannelTests
     public async Task Idempotent_calls_retry_unavailable_on_the_next_endpoint()
     {
         await using var live = await EchoServerFixture.StartEchoServerAsync();
-        using var channel = new GrpcChannel([new Uri($"http://127.0.0.1:{UnusedPort()}"), live.GrpcAddress]);
+        using var channel = new GrpcChannel([new Uri($"http://127.0.0.1:{FreePort.Next()}"), live.GrpcAddress]);
         var options = new CallOptions { BearerToken = live.IssueToken(Roles.Learner), Deadline = DateTimeOffset.UtcNow.AddSeconds(10) };
         for (var i = 0; i < 4; i++)
         {
@@ -52,18 +53,9 @@ public sealed class ChannelTests
     [Fact]
     public async Task Non_idempotent_calls_are_not_retried()
     {
-        using var channel = new GrpcChannel([new Uri($"http://127.0.0.1:{UnusedPort()}")]);
+        using var channel = new GrpcChannel([new Uri($"http://127.0.0.1:{FreePort.Next()}")]);
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
             channel.UnaryAsync<EchoRequest, EchoReply>(Echo, new EchoRequest(), new CallOptions { Deadline = DateTimeOffset.UtcNow.AddSeconds(10) }));
         Assert.Equal(StatusCode.Unavailable, ex.Status);
-    }
-
-    private static int UnusedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Genie.Testing;
 
 namespace Genie.ServiceDefaults.Tests.Interop;
 
@@ -10,16 +11,12 @@ namespace Genie.ServiceDefaults.Tests.Interop;
 /// </summary>
 public static class NodePeer
 {
-    private static readonly Lazy<string> Root = new(FindRepoRoot);
-
-    public static string RepoRoot => Root.Value;
-
-    public static string InteropDirectory => Path.Combine(RepoRoot, "tests", "node", "interop");
+    public static string InteropDirectory => Path.Combine(RepoPaths.NodeProject, "interop");
 
     /// <summary>A node process for <paramref name="script"/> (in tests/node/interop), checked to be runnable.</summary>
     public static ProcessStartInfo StartInfo(string script, params string[] arguments)
     {
-        var modules = Path.Combine(RepoRoot, "tests", "node", "node_modules");
+        var modules = Path.Combine(RepoPaths.NodeProject, "node_modules");
         foreach (var package in new[] { "@grpc/grpc-js", "@grpc/proto-loader" })
         {
             if (!File.Exists(Path.Combine(modules, package, "package.json")))
@@ -93,13 +90,4 @@ public static class NodePeer
         throw new InvalidOperationException("node is not on PATH: run scripts/install-deps.sh to install Node.js and the test peers.");
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Genie.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"Genie.sln not found above {AppContext.BaseDirectory}.");
-    }
 }

@@ -1,4 +1,0 @@
-namespace Genie.ServiceDefaults.Database;
-
-/// <summary>The one PostgreSQL schema this service owns (registered by AddGenieDatabase).</summary>
-public sealed record DatabaseSchema(string Name);
