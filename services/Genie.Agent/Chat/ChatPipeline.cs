@@ -42,24 +42,27 @@ public sealed class ChatPipeline(
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
-        using var activity = AgentTelemetry.Source.StartActivity("agent.chat");
+        using var activity = AgentTelemetry.Source.StartActivity(AgentTelemetry.ChatSpan);
         activity?.SetTag("genie.bot", input.Bot);
 
         var isNew = input.ConversationId is null;
         var conversationId = input.ConversationId ?? Guid.CreateVersion7();
-        var context = isNew
-            ? ConversationContext.New
-            : await conversations.LoadContextAsync(conversationId, caller.UserId, settings.RecentMessages, cancelled)
-              ?? throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", conversationId.ToString());
+        var memory = MemoryExtractor.Extract(input.Message);
+        ConversationContext? context;
+        UserProfile profile;
+        using (AgentTelemetry.Source.StartActivity(AgentTelemetry.ContextStage))
+        {
+            context = isNew ? ConversationContext.New : await conversations.LoadContextAsync(conversationId, caller.UserId, settings.RecentMessages, cancelled);
+            profile = (await profiles.LoadAsync(caller.UserId, cancelled)).With(memory);
+        }
+        if (context is null) throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", conversationId.ToString());
         if (!isNew && context.Bot != input.Bot)
             throw Genie.ServiceDefaults.Grpc.RpcException.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
         activity?.SetTag("genie.conversation_id", conversationId.ToString());
 
-        var memory = MemoryExtractor.Extract(input.Message);
-        var profile = (await profiles.LoadAsync(caller.UserId, cancelled)).With(memory);
-
         var standalone = FollowUpRewriter.Rewrite(input.Message, context.PreviousQuery);
         var turn = new TurnState(input, caller, conversationId, isNew, standalone, Guid.CreateVersion7(), Guid.CreateVersion7(), profile, memory);
+        activity?.SetTag("genie.message_id", turn.AssistantMessageId.ToString());
         var stream = new ChatEventStream(responses, cancelled);
         await stream.StartedAsync(new ChatPipelineTurn(conversationId, turn.AssistantMessageId, standalone));
 
@@ -77,7 +80,9 @@ public sealed class ChatPipeline(
         }
 
         var retrievalStarted = time.GetTimestamp();
-        var hits = await search.SearchAsync(new KnowledgeQuery(standalone, caller.Token, input.KnowledgeBaseIds, settings.SearchTopK), cancelled);
+        IReadOnlyList<KnowledgeHit> hits;
+        using (AgentTelemetry.Source.StartActivity(AgentTelemetry.SearchStage))
+            hits = await search.SearchAsync(new KnowledgeQuery(standalone, caller.Token, input.KnowledgeBaseIds, settings.SearchTopK), cancelled);
         var relevant = RelevanceGate.Filter(standalone, hits, settings.MinCoverage, settings.MinScore);
         var retrievalMs = (long)time.GetElapsedTime(retrievalStarted).TotalMilliseconds;
         activity?.SetTag("genie.retrieval.hits", hits.Count);
@@ -179,6 +184,7 @@ public sealed class ChatPipeline(
         bool incomplete, string? fallbackReason, bool notCovered, IReadOnlyList<Citation> citations)
     {
         // Stored even when the caller has gone: an interrupted answer is kept, marked incomplete.
+        using var span = AgentTelemetry.Source.StartActivity(AgentTelemetry.StoreStage);
         await conversations.SaveTurnAsync(new StoredTurn(
             turn.ConversationId, turn.IsNew, turn.Caller.UserId, turn.Input.Bot, Title(turn.Input.Message),
             turn.UserMessageId, turn.Input.Message, turn.Standalone,
