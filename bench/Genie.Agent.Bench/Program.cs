@@ -4,6 +4,7 @@ using Genie.Agent.Bench;
 using Genie.Agent.Knowledge;
 using Genie.Retrieval;
 using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Common.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Database;
@@ -12,8 +13,9 @@ using Genie.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 // Chat latency of the Agent with the built-in model over real gRPC and PostgreSQL (search through the real
-// Retrieval service by default, or an in-process BM25 index with --search bm25 to isolate the Agent):
-// time to the first answer delta and to the final record, p50/p95, at 1 and 32 concurrent conversations.
+// Retrieval service by default, an in-process BM25 index with --search bm25 to isolate the Agent, or no passages
+// at all with --search empty for the floor): time to the first answer delta and to the final record, p50/p95, at 1
+// and 32 concurrent conversations, where the time goes, and what a chat costs in CPU and database commands.
 var options = BenchOptions.Parse(args);
 var cluster = await PostgresCluster.GetSharedAsync();
 var signingKey = AuthOptions.GenerateKey();
@@ -21,7 +23,7 @@ ServiceTestHost? retrievalHost = null;
 IKnowledgeSearch? search = null;
 string searchLabel;
 int chunkCount;
-if (options.UseRetrieval)
+if (options.Search == "retrieval")
 {
     retrievalHost = await ServiceTestHost.StartAsync("retrieval", b => b.AddRetrieval(scheduler: false), new Dictionary<string, string?>
     {
@@ -34,6 +36,12 @@ if (options.UseRetrieval)
     chunkCount = await RetrievalCorpus.IngestAsync(new RetrievalClient(ingestChannel),
         new CallOptions { BearerToken = retrievalHost.IssueToken(Roles.Admin, "bench-admin") }, options.DataFolder, options.Chunks);
     searchLabel = $"Retrieval service over gRPC (hybrid, builtin embedder; ingested in {ingest.Elapsed.TotalSeconds:F0} s)";
+}
+else if (options.Search == "empty")
+{
+    chunkCount = 0;
+    search = new EmptySearch();
+    searchLabel = "none: every question is not covered (the floor: transport, auth, two database round trips, gap record)";
 }
 else
 {
@@ -69,6 +77,8 @@ if (options.Show)
     Console.WriteLine();
 }
 
+// The Agent's own computing, measured on the in-process index whatever the chats below search with.
+await ComputeCost.PrintAsync(search ?? new Bm25Index(HandbookCorpus.Load(options.DataFolder, 2_000)), Questions.All, 200);
 using var stages = new StageRecorder();
 var machine = new Machine(cluster.DataDirectory);
 // Long enough that tiered compilation has settled on both paths: the numbers below are steady state.
@@ -76,7 +86,30 @@ await Measure("warm-up", 1, 50, quiet: true);
 await Measure("warm-up", 32, 15, quiet: true);
 await Measure("1 concurrent", 1, options.Requests);
 await Measure("32 concurrent", 32, Math.Max(1, options.Requests / 8));
+await MeasureUnary("GetServiceInfo", 32, Math.Max(1, options.Requests / 4));
 if (retrievalHost is not null) await retrievalHost.DisposeAsync();
+
+// The transport's own floor: a unary call with token validation and no work behind it.
+async Task MeasureUnary(string label, int concurrency, int perWorker)
+{
+    var token = host.IssueToken(Roles.Learner, "bench-unary");
+    var cpuBefore = machine.Sample();
+    var wall = Stopwatch.StartNew();
+    var times = (await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        var local = new List<double>();
+        for (var i = 0; i < perWorker; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await client.GetServiceInfoAsync(new GetServiceInfoRequest(), new CallOptions { BearerToken = token });
+            local.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        return local;
+    }))).SelectMany(t => t).ToList();
+    var cpu = machine.Sample() - cpuBefore;
+    Console.WriteLine($"{label} (unary, transport and auth only), {concurrency} concurrent: {times.Count / wall.Elapsed.TotalSeconds:F0} calls/s, " +
+                      $"p50 {P([.. times.Order()], 50):F1} ms, p95 {P([.. times.Order()], 95):F1} ms, CPU {cpu.Process.TotalMilliseconds / times.Count:F2} ms per call; load average {Machine.LoadAverage}");
+}
 
 async Task Measure(string label, int concurrency, int perWorker, bool quiet = false)
 {
@@ -125,7 +158,7 @@ async Task Measure(string label, int concurrency, int perWorker, bool quiet = fa
     Row("  outside handler", server.Select(x => x.Client.Completion.TotalMilliseconds - x.Server!.Total));
     Console.WriteLine(
         $"  per chat: CPU {cpu.Process.TotalMilliseconds / n:F1} ms in this process (client, Agent, Retrieval), {cpu.Postgres.TotalMilliseconds / n:F1} ms in PostgreSQL; " +
-        $"db commands: Agent {(stages.Commands("agent_bench") - agentCommands) / n:F1} ({stages.PreparedShare("agent_bench"):P0} prepared), " +
+        $"db commands: Agent {(stages.Commands("agent_bench") - agentCommands) / n:F1} ({stages.PreparedShare("agent_bench"):F0} % prepared), " +
         $"Retrieval {(stages.Commands("retrieval_bench") - retrievalCommands) / n:F1}");
 }
 
@@ -176,14 +209,14 @@ internal static class Chat
     }
 }
 
-internal sealed record BenchOptions(string DataFolder, int Chunks, int Requests, int Turns, bool Show, bool UseRetrieval)
+internal sealed record BenchOptions(string DataFolder, int Chunks, int Requests, int Turns, bool Show, string Search)
 {
     public static BenchOptions Parse(string[] args)
     {
         string? data = null;
         int chunks = 10_000, requests = 100, turns = 3;
         var show = false;
-        var useRetrieval = true;
+        var search = "retrieval";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -193,17 +226,16 @@ internal sealed record BenchOptions(string DataFolder, int Chunks, int Requests,
                 case "--requests": requests = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--turns": turns = Math.Max(1, int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture)); break;
                 case "--show": show = true; break;
-                case "--search": useRetrieval = args[++i] switch
+                case "--search": search = args[++i] switch
                 {
-                    "retrieval" => true,
-                    "bm25" => false,
-                    var other => throw new ArgumentException($"--search {other}: use retrieval or bm25"),
+                    "retrieval" or "bm25" or "empty" => args[i],
+                    var other => throw new ArgumentException($"--search {other}: use retrieval, bm25 or empty"),
                 }; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --data DIR --chunks N --requests N --turns N --search retrieval|bm25 --show");
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --data DIR --chunks N --requests N --turns N --search retrieval|bm25|empty --show");
             }
         }
         data ??= FindSharedData() ?? throw new ArgumentException("Pass --data DIR (the shared 18F corpora, ../shared/data).");
-        return new BenchOptions(data, chunks, requests, turns, show, useRetrieval);
+        return new BenchOptions(data, chunks, requests, turns, show, search);
     }
 
     private static string? FindSharedData()
