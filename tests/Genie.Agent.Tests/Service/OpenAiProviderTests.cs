@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Genie.Agent.Telemetry;
@@ -43,6 +45,16 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
         var user = _agent.As("odin");
         var telemetry = _agent.Host.Services.GetRequiredService<AgentTelemetry>();
         using var metrics = new MetricRecorder(telemetry.TokenUsage);
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AgentTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var caller = new ActivitySource("Genie.Agent.Tests.OpenAi");
+        using var root = caller.StartActivity("ask");
 
         var result = await ChatResult.AskAsync(_agent.Client, user, "How long does it take to get a PIV card?");
 
@@ -66,6 +78,12 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
         var usage = metrics.Of(telemetry.TokenUsage).ToDictionary(m => (string)m.Tags["gen_ai.token.type"]!, m => m.Value);
         Assert.Equal(new Dictionary<string, double> { ["input"] = 421, ["output"] = 16 }, usage);
         Assert.All(metrics.Of(telemetry.TokenUsage), m => Assert.Equal(("openai", _openAi.ModelName), ((string?)m.Tags["gen_ai.system"], (string?)m.Tags["gen_ai.request.model"])));
+        var model = Assert.Single(spans, s => s.TraceId == root!.TraceId && s.GetTagItem("gen_ai.operation.name") as string == "chat");
+        Assert.Equal($"chat {_openAi.ModelName}", model.DisplayName);
+        Assert.Equal(ActivityKind.Client, model.Kind);
+        Assert.Equal(("openai", _openAi.ModelName, _openAi.ModelName), (model.GetTagItem("gen_ai.system"), model.GetTagItem("gen_ai.request.model"), model.GetTagItem("gen_ai.response.model")));
+        Assert.Equal((421, 16), ((int?)model.GetTagItem("gen_ai.usage.input_tokens"), (int?)model.GetTagItem("gen_ai.usage.output_tokens")));
+        Assert.Equal(["stop"], (string[])model.GetTagItem("gen_ai.response.finish_reasons")!);
     }
 
     [Fact]
