@@ -171,13 +171,16 @@
     stop.hidden = false;
     var stopHandler = function () { controller.abort(); };
     stop.addEventListener("click", stopHandler);
+    // The answer failed: say why, and put the question back in the box so nothing typed is lost.
     var showError = function (message) {
       var alert = document.createElement("div");
       alert.className = "alert alert-error";
       alert.setAttribute("role", "alert");
       alert.setAttribute("data-test", "chat-error");
-      alert.textContent = message;
+      alert.textContent = message + " Your question is back in the box: send it again when you are ready.";
       answer.appendChild(alert);
+      asked.setAttribute("data-unsent", "true");
+      if (!input.value.trim()) input.value = question;
     };
     var end = function () {
       send.disabled = false;
