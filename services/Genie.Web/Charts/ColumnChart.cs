@@ -12,13 +12,15 @@ public sealed record Column(string Label, string Tick, double Value);
 /// </summary>
 public sealed class ColumnChart
 {
-    public const int Width = 640;
-    public const int Height = 220;
-    public const int AxisWidth = 40;
-    public const int TopPad = 12;
-    public const int BottomPad = 28;
+    // Sized for a half-width card: at about 450 pixels the 13-unit text reads at about 13 pixels.
+    public const int Width = 480;
+    public const int Height = 200;
+    public const int AxisWidth = 32;
+    public const int RightPad = 20;
+    public const int TopPad = 10;
+    public const int BottomPad = 26;
     public const int PlotHeight = Height - TopPad - BottomPad;
-    public const int PlotWidth = Width - AxisWidth - 8;
+    public const int PlotWidth = Width - AxisWidth - RightPad;
 
     public ColumnChart(string id, string title, IReadOnlyList<Column> columns, string unit)
     {

@@ -56,18 +56,19 @@ public sealed class AnalyticsModel(BackendClients backends, UserCalls calls) : P
 
         if (Stats.Questions > 0)
         {
-            QuestionsChart = new ColumnChart("questions-per-day", "Questions per day", DayColumns(Stats.Days, d => d.Questions), "questions");
-            LearnersChart = new ColumnChart("learners-per-day", "Active learners per day", DayColumns(Stats.Days, d => d.ActiveUsers), "learners");
+            QuestionsChart = new ColumnChart("questions-per-day", "Questions asked each UTC day", DayColumns(Stats.Days, d => d.Questions), "questions");
+            LearnersChart = new ColumnChart("learners-per-day", "Distinct people who asked each UTC day", DayColumns(Stats.Days, d => d.ActiveUsers), "learners");
         }
         if (Rated > 0)
         {
             FeedbackChart = new BarChart("feedback", "Answers rated helpful and not helpful",
-                [new Bar("Helpful", Stats.Helpful), new Bar("Not helpful", Stats.NotHelpful)]);
+                [new Bar("Helpful", Stats.Helpful), new Bar("Not helpful", Stats.NotHelpful)], width: 420, labelWidth: 110);
         }
         if (Gaps.Count > 0)
         {
             GapsChart = new BarChart("knowledge-gaps", "Questions the documentation did not cover, by topic",
-                Gaps.Select(g => new Bar(g.RepresentativeQuestion, g.Count, $"{g.DistinctUsers} {(g.DistinctUsers == 1 ? "person" : "people")}")).ToList());
+                Gaps.Select(g => new Bar(g.RepresentativeQuestion, g.Count, $"{g.DistinctUsers} {(g.DistinctUsers == 1 ? "person" : "people")}")).ToList(),
+                width: 480, labelWidth: 260);
         }
     }
 
