@@ -158,6 +158,10 @@ public sealed class OnboardingFlowTests(BrowserFixture browser) : IClassFixture<
         await Expect(admin.Locator("[data-figure=helpful] .stat-value")).ToHaveTextAsync("100%");
         await Expect(admin.Locator("[data-chart=questions-per-day] g.chart-column")).ToHaveCountAsync(30);
         await BrowserFixture.ScreenshotAsync(admin, "40-analytics");
+        await admin.SetViewportSizeAsync(390, 844);
+        await Expect(admin.Locator("[data-chart=questions-per-day]")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(admin, "42-analytics-mobile");
+        await admin.SetViewportSizeAsync(1280, 860);
         await Nav(admin, "Feedback").ClickAsync();
         var review = admin.Locator("[data-test=feedback-list] > li");
         await Expect(review).ToHaveCountAsync(1);
