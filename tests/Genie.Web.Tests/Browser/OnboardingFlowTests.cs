@@ -140,6 +140,9 @@ public sealed class OnboardingFlowTests(BrowserFixture browser) : IClassFixture<
         var chip = answer.Locator("details.cite summary.cite-chip").First;
         await chip.ClickAsync();
         await Expect(answer.Locator("details.cite .cite-title").First).ToHaveTextAsync("Building badges");
+        await Expect(answer.Locator("details.cite .cite-snippet mark").First).ToHaveTextAsync(new Regex("(?i)^(building|badge)$"));
+        // The new conversation joins the list as it starts, without a reload.
+        await Expect(desk.Locator("[data-test=conversations] li.active")).ToContainTextAsync(Question[..20]);
         await BrowserFixture.ScreenshotAsync(desk, "20-chat-answer-with-citation");
 
         var thumbsUp = answer.Locator("[data-test=thumbs-up]");
