@@ -48,4 +48,12 @@ public sealed class AgentClient(GrpcChannel channel) : GrpcClientBase(channel, A
     /// <summary>Admin only.</summary>
     public Task<ListKnowledgeGapsResponse> ListKnowledgeGapsAsync(ListKnowledgeGapsRequest request, CallOptions? options = null) =>
         UnaryAsync<ListKnowledgeGapsRequest, ListKnowledgeGapsResponse>("ListKnowledgeGaps", request, options, idempotent: true);
+
+    /// <summary>Admin only.</summary>
+    public Task<UsageStats> GetUsageStatsAsync(GetUsageStatsRequest request, CallOptions? options = null) =>
+        UnaryAsync<GetUsageStatsRequest, UsageStats>("GetUsageStats", request, options, idempotent: true);
+
+    /// <summary>Admin only; every conversation listed is recorded in the access audit.</summary>
+    public Task<ListFeedbackResponse> ListFeedbackAsync(ListFeedbackRequest request, CallOptions? options = null) =>
+        UnaryAsync<ListFeedbackRequest, ListFeedbackResponse>("ListFeedback", request, options);
 }

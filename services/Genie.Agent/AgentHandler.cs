@@ -1,3 +1,4 @@
+using Genie.Agent.Analytics;
 using Genie.Agent.Chat;
 using Genie.Agent.Conversations;
 using Genie.Agent.Gaps;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Genie.Agent;
 
 /// <summary>Serves <c>genie.agent.v1.AgentService</c>: validates at the edge, scopes everything to the caller.</summary>
-public sealed class AgentHandler(
+public sealed partial class AgentHandler(
     ServiceInfoProvider serviceInfo,
     ChatPipeline chat,
     ConversationStore conversations,
@@ -24,7 +25,9 @@ public sealed class AgentHandler(
     KnowledgeGapStore gaps,
     AgentTelemetry telemetry,
     TimeProvider time,
-    ILogger<AgentHandler> logger)
+    ILogger<AgentHandler> logger,
+    UsageStatsStore usageStats,
+    FeedbackReviewStore feedbackReview)
 {
     public const int MaxMessageLength = 8000;
     public static readonly IReadOnlySet<string> Bots = new HashSet<string>(StringComparer.Ordinal) { "onboarding", "learning" };

@@ -1,3 +1,4 @@
+using Genie.Agent.Analytics;
 using Genie.Agent.Chat;
 using Genie.Agent.Conversations;
 using Genie.Agent.Gaps;
@@ -46,6 +47,8 @@ public static class AgentServices
         builder.Services.AddSingleton<ProfileStore>();
         builder.Services.AddSingleton<FeedbackStore>();
         builder.Services.AddSingleton<KnowledgeGapStore>();
+        builder.Services.AddSingleton<UsageStatsStore>();
+        builder.Services.AddSingleton<FeedbackReviewStore>();
         builder.Services.AddSingleton<ChatPipeline>();
         builder.Services.AddGrpcClient<RetrievalClient>("retrieval");
         builder.Services.TryAddSingleton<IKnowledgeSearch, RetrievalKnowledgeSearch>();

@@ -52,6 +52,8 @@ public static class Navigation
         {
             sections.Add(new("Administer",
             [
+                new("/Admin/Analytics", "Analytics", "chart"),
+                new("/Admin/Feedback", "Feedback", "thumb"),
                 new("/Admin/Settings", "Settings", "settings"),
                 new("/Admin/Lms", "TalentLMS", "book"),
                 new("/Admin/Notifications", "Notifications", "mail"),

@@ -37,6 +37,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Admin/Notifications"] = Access.Admin,
         ["/Admin/System"] = Access.Admin,
         ["/Admin/Lms"] = Access.Admin,
+        ["/Admin/Analytics"] = Access.Admin,
+        ["/Admin/Feedback"] = Access.Admin,
     };
 
     public sealed class Fixture : IAsyncLifetime

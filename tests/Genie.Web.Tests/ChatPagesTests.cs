@@ -1,11 +1,9 @@
 using System.Net;
 using Genie.Contracts.Agent.V1;
-using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
 using Genie.Web.Bots;
 using Genie.Web.Tests.Infrastructure;
-using Google.Protobuf;
 
 namespace Genie.Web.Tests;
 
@@ -16,57 +14,21 @@ public sealed class ChatPagesTests(ChatPagesTests.Fixture fixture) : IClassFixtu
 
     public sealed class Fixture : IAsyncLifetime
     {
-        public RetrievalHost Retrieval { get; private set; } = null!;
-        public AgentHost Agent { get; private set; } = null!;
-        public PortalHost Portal { get; private set; } = null!;
+        public ChatSystem Hosts { get; private set; } = null!;
+        public RetrievalHost Retrieval => Hosts.Retrieval;
+        public AgentHost Agent => Hosts.Agent;
+        public PortalHost Portal => Hosts.Portal;
         public TestUser Learner { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
-            var key = AuthOptions.GenerateKey();
-            Retrieval = await RetrievalHost.StartAsync(key);
-            Agent = await AgentHost.StartAsync(key, Retrieval.Host.GrpcAddress);
-            Portal = await PortalHost.StartAsync(new Dictionary<string, string?>
-            {
-                ["services:retrieval:grpc:0"] = Retrieval.Host.GrpcAddress.ToString(),
-                ["services:agent:grpc:0"] = Agent.Host.GrpcAddress.ToString(),
-                [AuthOptions.SigningKeyKey] = key,
-            });
+            Hosts = await ChatSystem.StartAsync();
             Learner = await Portal.CreateAsync(Roles.Learner);
             await Portal.Get<BotAssignments>().AssignAsync(Bot.OnboardingId, Learner.Id, null);
-
-            var kb = await Retrieval.Client.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest
-            {
-                Name = "Handbook",
-                Grants = new Grants { UserIds = { Learner.Id.ToString() } },
-            }, Retrieval.Admin);
-            var source = await Retrieval.Client.AddSourceAsync(new AddSourceRequest
-            {
-                KnowledgeBaseId = kb.Id,
-                Name = "uploads",
-                Config = new SourceConfig { Upload = new UploadSourceConfig() },
-            }, Retrieval.Admin);
-            await Retrieval.Client.UploadDocumentAsync(new UploadDocumentRequest
-            {
-                SourceId = source.Id,
-                FileName = "badges.md",
-                Content = ByteString.CopyFromUtf8("""
-                    # Building badges
-
-                    ## Getting your badge
-
-                    Your building badge is issued by the security desk within two business days of your start date.
-                    Bring a photo ID to the security desk on the ground floor to collect the badge.
-                    """),
-            }, Retrieval.Admin);
+            await Hosts.AddHandbookAsync(Learner);
         }
 
-        public async Task DisposeAsync()
-        {
-            await Portal.DisposeAsync();
-            await Agent.DisposeAsync();
-            await Retrieval.DisposeAsync();
-        }
+        public async Task DisposeAsync() => await Hosts.DisposeAsync();
     }
 
     private static async Task<IReadOnlyList<SseEvent>> AskStreamingAsync(PortalClient client, string question, string? conversation = null)

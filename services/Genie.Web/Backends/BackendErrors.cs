@@ -1,5 +1,6 @@
 using Genie.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Logging;
 
 namespace Genie.Web.Backends;
 
@@ -14,6 +15,18 @@ public static class BackendErrors
         StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.AlreadyExists => e.Detail,
         _ => $"{service} answered {e.Status}: {e.Detail}",
     };
+
+    /// <summary>
+    /// The same for the learner pages: an outage in plain words, without the addresses and transport
+    /// details staff pages show (those go to the log instead).
+    /// </summary>
+    public static string ForLearner(RpcException e, string service, ILogger logger)
+    {
+        if (e.Status is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded))
+            return Describe(e, service);
+        logger.LogWarning("{Service} could not be reached for a learner page: {Status} {Detail}", service, e.Status, e.Detail);
+        return $"{service} is not available right now. Please try again in a moment.";
+    }
 
     /// <summary>
     /// Adds an INVALID_ARGUMENT ("field: problem") to the form field it names (snake_case rpc field →

@@ -54,7 +54,7 @@ public static class ChatHtml
             if (!string.IsNullOrWhiteSpace(c.HeadingPath))
                 html.Append("<span class=\"cite-heading small muted\">").Append(enc.Encode(c.HeadingPath)).Append("</span>");
             if (!string.IsNullOrWhiteSpace(c.Snippet))
-                html.Append("<blockquote class=\"cite-snippet small\">").Append(enc.Encode(c.Snippet)).Append("</blockquote>");
+                html.Append("<blockquote class=\"cite-snippet small\">").Append(Snippet(c.Snippet)).Append("</blockquote>");
             if (LinkSafety.WebLink(c.Uri) is { } link)
                 html.Append("<a class=\"small\" href=\"").Append(enc.Encode(link)).Append("\" target=\"_blank\" rel=\"noopener noreferrer\">Open the document</a>");
             else if (!string.IsNullOrWhiteSpace(c.Uri))
@@ -63,6 +63,18 @@ public static class ChatHtml
         }
         return html.Append("</div>").ToString();
     }
+
+    /// <summary>
+    /// A snippet as Retrieval sends it: document text with the matched terms wrapped in
+    /// &lt;mark&gt;…&lt;/mark&gt;. Everything is encoded first; only those two exact tags are put back.
+    /// </summary>
+    public static string Snippet(string snippet) =>
+        HtmlEncoder.Default.Encode(snippet)
+            .Replace(EncodedMarkOpen, "<mark>", StringComparison.Ordinal)
+            .Replace(EncodedMarkClose, "</mark>", StringComparison.Ordinal);
+
+    private static readonly string EncodedMarkOpen = HtmlEncoder.Default.Encode("<mark>");
+    private static readonly string EncodedMarkClose = HtmlEncoder.Default.Encode("</mark>");
 
     private static bool IsSafe(string url) =>
         LinkSafety.WebLink(url) is not null

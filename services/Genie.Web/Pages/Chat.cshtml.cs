@@ -15,7 +15,7 @@ namespace Genie.Web.Pages;
 /// The learner chat: the caller's conversations with one bot, the thread of one conversation, and a
 /// composer whose answer streams in as Server-Sent Events relaying Agent's Chat stream.
 /// </summary>
-public sealed class ChatModel(BotAssignments assignments, BackendClients backends, UserCalls calls) : PageModel
+public sealed class ChatModel(BotAssignments assignments, BackendClients backends, UserCalls calls, ILogger<ChatModel> logger) : PageModel
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
 
@@ -68,7 +68,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
             }
             catch (RpcException e)
             {
-                TempData["FlashError"] = BackendErrors.Describe(e, "Genie");
+                TempData["FlashError"] = BackendErrors.ForLearner(e, "Genie", logger);
             }
             return RedirectToPage(new { bot = Bot.Id, c = conversation });
         }
@@ -122,7 +122,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
-            await ServerSentEvents.WriteAsync(Response, "error", new { message = BackendErrors.Describe(e, "Genie") }, ct);
+            await ServerSentEvents.WriteAsync(Response, "error", new { message = BackendErrors.ForLearner(e, "Genie", logger) }, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -147,7 +147,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         }
         catch (RpcException e)
         {
-            var error = BackendErrors.Describe(e, "Genie");
+            var error = BackendErrors.ForLearner(e, "Genie", logger);
             if (wantsJson)
                 return new JsonResult(new { ok = false, message = error }) { StatusCode = 502 };
             TempData["FlashError"] = error;
@@ -166,7 +166,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         }
         catch (RpcException e)
         {
-            TempData["FlashError"] = BackendErrors.Describe(e, "Genie");
+            TempData["FlashError"] = BackendErrors.ForLearner(e, "Genie", logger);
         }
         return RedirectToPage(new { bot = BotId, c = ConversationId });
     }
@@ -181,7 +181,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         }
         catch (RpcException e)
         {
-            TempData["FlashError"] = BackendErrors.Describe(e, "Genie");
+            TempData["FlashError"] = BackendErrors.ForLearner(e, "Genie", logger);
         }
         return RedirectToPage(new { bot = BotId });
     }
@@ -215,7 +215,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         }
         catch (RpcException e)
         {
-            LoadError = BackendErrors.Describe(e, "Genie");
+            LoadError = BackendErrors.ForLearner(e, "Genie", logger);
         }
     }
 }

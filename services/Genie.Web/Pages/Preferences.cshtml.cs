@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Genie.Web.Pages;
 
 /// <summary>What Genie remembers about the caller: preferences they set (edit) and facts it learned (delete).</summary>
-public sealed class PreferencesModel(BackendClients backends, UserCalls calls) : PageModel
+public sealed class PreferencesModel(BackendClients backends, UserCalls calls, ILogger<PreferencesModel> logger) : PageModel
 {
     private static readonly IReadOnlyDictionary<string, string> FormFields = new Dictionary<string, string>
     {
@@ -68,7 +68,7 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls) :
             }
             catch (RpcException e)
             {
-                ModelState.AddModelError("", BackendErrors.Describe(e, "Genie"));
+                ModelState.AddModelError("", BackendErrors.ForLearner(e, "Genie", logger));
             }
         }
         await LoadAsync();
@@ -85,7 +85,7 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls) :
         }
         catch (RpcException e)
         {
-            TempData["FlashError"] = BackendErrors.Describe(e, "Genie");
+            TempData["FlashError"] = BackendErrors.ForLearner(e, "Genie", logger);
         }
         return RedirectToPage();
     }
@@ -100,7 +100,7 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls) :
         }
         catch (RpcException e)
         {
-            LoadError = BackendErrors.Describe(e, "Genie");
+            LoadError = BackendErrors.ForLearner(e, "Genie", logger);
         }
     }
 

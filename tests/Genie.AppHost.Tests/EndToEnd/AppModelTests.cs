@@ -43,7 +43,7 @@ public sealed class AppModelTests(ITestOutputHelper output)
         var pidsBefore = others.Select(s => app.GetProject(s).Instances[0].ProcessId).ToList();
 
         using var stopWatching = new CancellationTokenSource();
-        var watchers = others.Select(s => CountHealthFailuresAsync(app.CreateHttpClient(s), stopWatching.Token)).ToList();
+        var watchers = others.Select(s => HealthFailures.CountAsync(app.CreateHttpClient(s), TimeSpan.FromMilliseconds(100), stopWatching.Token)).ToList();
         retrieval.Kill();
         await app.WaitForRestartAsync(retrieval, killedPid);
         var health = await app.CreateHealthClient("retrieval").CheckAsync(new HealthCheckRequest());
@@ -114,24 +114,5 @@ public sealed class AppModelTests(ITestOutputHelper output)
         for (var i = 0; i < calls; i++)
             instances.Add((await agent.GetServiceInfoAsync(new GetServiceInfoRequest())).Instance);
         return instances;
-    }
-
-    private static async Task<int> CountHealthFailuresAsync(HttpClient client, CancellationToken stop)
-    {
-        var failures = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/health", CancellationToken.None);
-                failures += response.IsSuccessStatusCode ? 0 : 1;
-            }
-            catch (HttpRequestException)
-            {
-                failures++;
-            }
-            await Task.Delay(100, CancellationToken.None);
-        }
-        return failures;
     }
 }

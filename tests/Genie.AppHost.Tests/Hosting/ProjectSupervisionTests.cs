@@ -42,7 +42,7 @@ public sealed class ProjectSupervisionTests(ITestOutputHelper output)
         var (victimPid, bystanderPid) = (victim.ProcessId, bystander.ProcessId);
 
         using var stopWatching = new CancellationTokenSource();
-        var bystanderFailures = WatchHealthAsync(app.CreateHttpClient("bystander"), stopWatching.Token);
+        var bystanderFailures = HealthFailures.CountAsync(app.CreateHttpClient("bystander"), TimeSpan.FromMilliseconds(50), stopWatching.Token);
         victim.Kill();
         await FakeModel.EventuallyAsync(() => Task.FromResult((victim.Restarts, victim.Healthy, victim.ProcessId)),
             v => v.Restarts == 1 && v.Healthy && v.ProcessId != victimPid, TimeSpan.FromMinutes(1), "the victim to come back");
@@ -91,23 +91,4 @@ public sealed class ProjectSupervisionTests(ITestOutputHelper output)
     }
 
     private static string Trim(Uri uri) => uri.ToString().TrimEnd('/');
-
-    private static async Task<int> WatchHealthAsync(HttpClient client, CancellationToken stop)
-    {
-        var failures = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await client.GetAsync("/health", CancellationToken.None);
-                failures += response.IsSuccessStatusCode ? 0 : 1;
-            }
-            catch (HttpRequestException)
-            {
-                failures++;
-            }
-            await Task.Delay(50, CancellationToken.None);
-        }
-        return failures;
-    }
 }

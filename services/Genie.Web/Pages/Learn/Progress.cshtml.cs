@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Genie.Web.Pages.Learn;
 
 /// <summary>The signed-in person's own TalentLMS progress, last test and reminders, as LmsBridge reports them.</summary>
-public sealed class ProgressModel(BackendClients backends, UserCalls calls) : PageModel
+public sealed class ProgressModel(BackendClients backends, UserCalls calls, ILogger<ProgressModel> logger) : PageModel
 {
     public LearnerProgress? Progress { get; private set; }
 
@@ -32,7 +32,7 @@ public sealed class ProgressModel(BackendClients backends, UserCalls calls) : Pa
         }
         catch (RpcException e)
         {
-            Error = BackendErrors.Describe(e, "Learning progress");
+            Error = BackendErrors.ForLearner(e, "Learning progress", logger);
         }
     }
 
@@ -47,7 +47,7 @@ public sealed class ProgressModel(BackendClients backends, UserCalls calls) : Pa
         }
         catch (RpcException e)
         {
-            TempData["FlashError"] = BackendErrors.Describe(e, "Learning progress");
+            TempData["FlashError"] = BackendErrors.ForLearner(e, "Learning progress", logger);
         }
         return returnUrl is not null && Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : RedirectToPage();
     }

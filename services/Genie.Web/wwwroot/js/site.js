@@ -171,13 +171,42 @@
     stop.hidden = false;
     var stopHandler = function () { controller.abort(); };
     stop.addEventListener("click", stopHandler);
+    // A conversation the question just started joins the top of the list, as a reload would show it.
+    var listConversation = function (id, title) {
+      var list = document.querySelector("[data-test=conversations]");
+      if (!list) return;
+      var emptyList = document.querySelector("[data-conversations-empty]");
+      if (emptyList) emptyList.hidden = true;
+      list.querySelectorAll("li.active").forEach(function (li) { li.classList.remove("active"); });
+      var url = new URL(window.location.href);
+      url.searchParams.set("c", id);
+      var item = document.createElement("li");
+      item.className = "active";
+      item.setAttribute("data-conversation", id);
+      var link = document.createElement("a");
+      link.href = url.pathname + url.search;
+      link.setAttribute("aria-current", "page");
+      var name = document.createElement("span");
+      name.className = "chat-list-title";
+      name.textContent = title.length > 80 ? title.slice(0, 79) + "…" : title;
+      var when = document.createElement("span");
+      when.className = "small muted";
+      when.textContent = new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC";
+      link.appendChild(name);
+      link.appendChild(when);
+      item.appendChild(link);
+      list.insertBefore(item, list.firstChild);
+    };
+    // The answer failed: say why, and put the question back in the box so nothing typed is lost.
     var showError = function (message) {
       var alert = document.createElement("div");
       alert.className = "alert alert-error";
       alert.setAttribute("role", "alert");
       alert.setAttribute("data-test", "chat-error");
-      alert.textContent = message;
+      alert.textContent = message + " Your question is back in the box: send it again when you are ready.";
       answer.appendChild(alert);
+      asked.setAttribute("data-unsent", "true");
+      if (!input.value.trim()) input.value = question;
     };
     var end = function () {
       send.disabled = false;
@@ -188,6 +217,7 @@
     };
     window.genieStream(form.action, body, function (name, data) {
       if (name === "started") {
+        if (!conversation.value) listConversation(data.conversationId, question);
         conversation.value = data.conversationId;
         answer.setAttribute("data-message", data.messageId);
         var url = new URL(window.location.href);
