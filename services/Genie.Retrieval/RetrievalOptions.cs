@@ -12,14 +12,17 @@ public sealed class SearchOptions
     /// <summary>Each list (vector, text) contributes at least this many candidates (and top_k × 5).</summary>
     public int MinCandidates { get; set; } = 50;
 
-    /// <summary>HNSW search breadth (pgvector hnsw.ef_search); raised to the candidate count when lower.</summary>
-    public int EfSearch { get; set; } = 200;
+    /// <summary>
+    /// HNSW search breadth (pgvector hnsw.ef_search); raised to the candidate count when lower. CPU per
+    /// vector search grows about linearly with it; recall against exact search too (see the README).
+    /// </summary>
+    public int EfSearch { get; set; } = 100;
 
     /// <summary>
     /// About this many full-text matches are ranked per query: the rarest words of the question that
     /// fit this budget choose the candidates (see TextQuery); it is also a hard limit.
     /// </summary>
-    public int TextCandidateCap { get; set; } = 300;
+    public int TextCandidateCap { get; set; } = 100;
 
     /// <summary>Knowledge bases searched together with at most this many chunks are scanned exactly instead of through HNSW.</summary>
     public int ExactSearchMaxChunks { get; set; } = 2000;
