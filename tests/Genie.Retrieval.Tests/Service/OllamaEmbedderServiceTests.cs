@@ -1,19 +1,19 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.Retrieval.Tests.Embeddings;
+using Genie.Testing.FakeOllama;
 
 namespace Genie.Retrieval.Tests.Service;
 
 /// <summary>The retrieval service with its embedder pointed at a fake Ollama on loopback.</summary>
 public sealed class OllamaServiceFixture : RetrievalServiceFixture
 {
-    public FakeOllama Ollama { get; private set; } = null!;
+    public FakeOllamaServer Ollama { get; private set; } = null!;
 
     protected override IDictionary<string, string?> ExtraSettings()
     {
-        Ollama = FakeOllama.StartAsync("all-minilm", 64).GetAwaiter().GetResult();
+        Ollama = FakeOllamaServer.StartAsync(installed: ["all-minilm"], embeddingDimension: 64).GetAwaiter().GetResult();
         return new Dictionary<string, string?>
         {
-            ["Genie:Retrieval:Embedder:OllamaUrl"] = Ollama.Url.ToString(),
+            ["Genie:Retrieval:Embedder:OllamaUrl"] = Ollama.Address.ToString(),
             ["Genie:Retrieval:Embedder:OllamaModel"] = "all-minilm",
         };
     }
@@ -44,6 +44,6 @@ public class OllamaEmbedderServiceTests(OllamaServiceFixture service) : IClassFi
         Assert.All(service.Ollama.EmbedRequests, r => Assert.Equal("all-minilm", r["model"]!.GetValue<string>()));
 
         var embed = await service.Client.EmbedAsync(new EmbedRequest { Texts = { "hello" }, KnowledgeBaseId = kb.Id }, service.Admin);
-        Assert.Equal(FakeOllama.Vector("hello", 64), embed.Embeddings[0].Values);
+        Assert.Equal(FakeOllamaServer.Vector("hello", 64), embed.Embeddings[0].Values);
     }
 }
