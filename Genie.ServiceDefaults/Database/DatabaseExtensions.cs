@@ -20,7 +20,8 @@ public static class DatabaseExtensions
     public static IHostApplicationBuilder AddGenieDatabase(this IHostApplicationBuilder builder, string schema, Assembly migrationsAssembly)
     {
         // Read when first resolved (at host start), so configuration added after this call still counts.
-        builder.Services.AddSingleton(sp => CreateDataSource(sp.GetRequiredService<IConfiguration>(), sp.GetService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => CreateDataSource(
+            sp.GetRequiredService<IConfiguration>(), sp.GetService<ILoggerFactory>(), sp.GetServices<DataSourceTuning>()));
         builder.Services.AddSingleton(sp => new MigrationRunner(
             sp.GetRequiredService<NpgsqlDataSource>(), schema, migrationsAssembly,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger<MigrationRunner>()));
@@ -29,7 +30,7 @@ public static class DatabaseExtensions
         return builder;
     }
 
-    private static NpgsqlDataSource CreateDataSource(IConfiguration configuration, ILoggerFactory? loggerFactory)
+    private static NpgsqlDataSource CreateDataSource(IConfiguration configuration, ILoggerFactory? loggerFactory, IEnumerable<DataSourceTuning> tunings)
     {
         var connectionString = configuration.GetConnectionString(ConnectionStringName);
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -40,6 +41,8 @@ public static class DatabaseExtensions
         var dataSource = new NpgsqlDataSourceBuilder(connectionString);
         if (loggerFactory is not null)
             dataSource.UseLoggerFactory(loggerFactory);
+        foreach (var tuning in tunings)
+            tuning.Apply(dataSource);
         return dataSource.Build();
     }
 }

@@ -9,6 +9,7 @@ using Genie.Agent.Models;
 using Genie.Agent.Telemetry;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Clients;
+using Genie.ServiceDefaults.Database;
 using Genie.ServiceDefaults.Grpc.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -33,6 +34,11 @@ public static class AgentServices
                 };
             }
         });
+        // Every chat runs the same few statements: auto-prepared per connection, PostgreSQL stops parsing and planning them.
+        builder.Services.AddSingleton(new DataSourceTuning(dataSource =>
+        {
+            if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0) dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }));
         builder.Services.AddHttpClient(ModelCatalog.OllamaHttpClient);
         builder.Services.AddSingleton<AgentTelemetry>();
         builder.Services.AddSingleton<ModelCatalog>();

@@ -69,7 +69,18 @@ public static partial class PassageSentences
         text = Emphasis().Replace(text, "$2");
         text = text.Replace("`", "", StringComparison.Ordinal);
         text = System.Net.WebUtility.HtmlDecode(text);
-        return Whitespace().Replace(text, " ").Trim();
+        return CollapseWhitespace(text).Trim();
+    }
+
+    /// <summary>Runs of whitespace become one space; text with single spaces only (most of it) is returned as it is.</summary>
+    private static string CollapseWhitespace(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsWhiteSpace(text[i]) && (text[i] != ' ' || i + 1 < text.Length && char.IsWhiteSpace(text[i + 1])))
+                return Whitespace().Replace(text, " ");
+        }
+        return text;
     }
 
     [GeneratedRegex(@"^(?:[-*+]|\d{1,3}[.)])\s+")]

@@ -24,7 +24,6 @@ public sealed record ChatInput(Guid? ConversationId, string Bot, string Message,
 /// </summary>
 public sealed class ChatPipeline(
     ConversationStore conversations,
-    ProfileStore profiles,
     IKnowledgeSearch search,
     ModelCatalog models,
     ModelRunner runner,
@@ -42,24 +41,25 @@ public sealed class ChatPipeline(
     {
         var settings = options.Value;
         var started = time.GetTimestamp();
-        using var activity = AgentTelemetry.Source.StartActivity("agent.chat");
+        using var activity = AgentTelemetry.Source.StartActivity(AgentTelemetry.ChatSpan);
         activity?.SetTag("genie.bot", input.Bot);
 
         var isNew = input.ConversationId is null;
         var conversationId = input.ConversationId ?? Guid.CreateVersion7();
-        var context = isNew
-            ? ConversationContext.New
-            : await conversations.LoadContextAsync(conversationId, caller.UserId, settings.RecentMessages, cancelled)
-              ?? throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", conversationId.ToString());
+        var memory = MemoryExtractor.Extract(input.Message);
+        TurnContext loaded;
+        using (AgentTelemetry.Source.StartActivity(AgentTelemetry.ContextStage))
+            loaded = await conversations.LoadTurnContextAsync(input.ConversationId, caller.UserId, settings.RecentMessages, cancelled);
+        var context = loaded.Conversation;
+        var profile = loaded.Profile.With(memory);
+        if (context is null) throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", conversationId.ToString());
         if (!isNew && context.Bot != input.Bot)
             throw Genie.ServiceDefaults.Grpc.RpcException.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
         activity?.SetTag("genie.conversation_id", conversationId.ToString());
 
-        var memory = MemoryExtractor.Extract(input.Message);
-        var profile = (await profiles.LoadAsync(caller.UserId, cancelled)).With(memory);
-
         var standalone = FollowUpRewriter.Rewrite(input.Message, context.PreviousQuery);
-        var turn = new TurnState(input, caller, conversationId, isNew, standalone, Guid.CreateVersion7(), Guid.CreateVersion7(), profile, memory);
+        var turn = new TurnState(input, caller, conversationId, isNew, standalone, Guid.CreateVersion7(), Guid.CreateVersion7(), profile, memory, context.Window);
+        activity?.SetTag("genie.message_id", turn.AssistantMessageId.ToString());
         var stream = new ChatEventStream(responses, cancelled);
         await stream.StartedAsync(new ChatPipelineTurn(conversationId, turn.AssistantMessageId, standalone));
 
@@ -77,7 +77,9 @@ public sealed class ChatPipeline(
         }
 
         var retrievalStarted = time.GetTimestamp();
-        var hits = await search.SearchAsync(new KnowledgeQuery(standalone, caller.Token, input.KnowledgeBaseIds, settings.SearchTopK), cancelled);
+        IReadOnlyList<KnowledgeHit> hits;
+        using (AgentTelemetry.Source.StartActivity(AgentTelemetry.SearchStage))
+            hits = await search.SearchAsync(new KnowledgeQuery(standalone, caller.Token, input.KnowledgeBaseIds, settings.SearchTopK), cancelled);
         var relevant = RelevanceGate.Filter(standalone, hits, settings.MinCoverage, settings.MinScore);
         var retrievalMs = (long)time.GetElapsedTime(retrievalStarted).TotalMilliseconds;
         activity?.SetTag("genie.retrieval.hits", hits.Count);
@@ -154,7 +156,7 @@ public sealed class ChatPipeline(
 
     private sealed record TurnState(
         ChatInput Input, CallerIdentity Caller, Guid ConversationId, bool IsNew, string Standalone,
-        Guid UserMessageId, Guid AssistantMessageId, UserProfile Profile, ExtractedMemory Memory);
+        Guid UserMessageId, Guid AssistantMessageId, UserProfile Profile, ExtractedMemory Memory, ConversationWindow Window);
 
     /// <summary>An answer that needs no model: "not covered", a greeting, or an acknowledgement of a preference.</summary>
     private async Task FinishFixedAsync(TurnState turn, ChatEventStream stream, string answer, bool notCovered, long retrievalMs, long started, CancellationToken cancelled)
@@ -179,12 +181,13 @@ public sealed class ChatPipeline(
         bool incomplete, string? fallbackReason, bool notCovered, IReadOnlyList<Citation> citations)
     {
         // Stored even when the caller has gone: an interrupted answer is kept, marked incomplete.
-        await conversations.SaveTurnAsync(new StoredTurn(
+        using var span = AgentTelemetry.Source.StartActivity(AgentTelemetry.StoreStage);
+        var stored = await conversations.SaveTurnAsync(new StoredTurn(
             turn.ConversationId, turn.IsNew, turn.Caller.UserId, turn.Input.Bot, Title(turn.Input.Message),
             turn.UserMessageId, turn.Input.Message, turn.Standalone,
             turn.AssistantMessageId, answer, model, inputTokens, outputTokens, retrievalMs, generationMs,
-            incomplete, fallbackReason, notCovered, citations, Team(turn.Profile)), options.Value.RecentMessages, CancellationToken.None);
-        await profiles.RememberAsync(turn.Caller.UserId, turn.Memory, turn.ConversationId, CancellationToken.None);
+            incomplete, fallbackReason, notCovered, citations, Team(turn.Profile), turn.Window, turn.Memory), options.Value.RecentMessages, CancellationToken.None);
+        if (!stored) throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", turn.ConversationId.ToString());
     }
 
     private void Record(long started, TimeSpan? firstDelta, bool notCovered, bool fallback, bool incomplete, string bot)

@@ -21,7 +21,14 @@ public static class RelevanceGate
 
     public static double Coverage(HashSet<string> queryTerms, KnowledgeHit hit)
     {
-        var passage = Terms.SetOf($"{hit.DocumentTitle} {hit.HeadingPath} {hit.Text}");
-        return queryTerms.Count(passage.Contains) / (double)queryTerms.Count;
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in (string[])[hit.DocumentTitle, hit.HeadingPath, hit.Text])
+        {
+            foreach (var term in Terms.Of(part))
+            {
+                if (queryTerms.Contains(term)) found.Add(term);
+            }
+        }
+        return found.Count / (double)queryTerms.Count;
     }
 }

@@ -1,129 +1,184 @@
 using Dapper;
 using Genie.Agent.Gaps;
+using Genie.Agent.Memory;
 using Genie.Agent.Prompting;
 using Genie.Contracts.Agent.V1;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Genie.Agent.Conversations;
 
 /// <summary>What the answering pipeline needs from an existing conversation.</summary>
-public sealed record ConversationContext(string Bot, string Summary, IReadOnlyList<ConversationTurn> RecentTurns, string? PreviousQuery)
+public sealed record ConversationContext(string Bot, string Summary, IReadOnlyList<ConversationTurn> RecentTurns, string? PreviousQuery, ConversationWindow Window)
 {
-    public static readonly ConversationContext New = new("", "", [], null);
+    public static readonly ConversationContext New = new("", "", [], null, ConversationWindow.Empty);
 }
+
+/// <summary>Everything a turn starts from; <see cref="Conversation"/> is null when the user has no such conversation.</summary>
+public sealed record TurnContext(ConversationContext? Conversation, UserProfile Profile);
 
 /// <summary>Conversations and their messages, citations and feedback. Every read is scoped to its owner.</summary>
 public sealed class ConversationStore(NpgsqlDataSource db)
 {
-    /// <summary>The summary and the last <paramref name="recentMessages"/> messages; null when the user has no such conversation.</summary>
-    public async Task<ConversationContext?> LoadContextAsync(Guid conversationId, string userId, int recentMessages, CancellationToken ct)
+    private sealed class WindowMessage
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        var conversation = await connection.QuerySingleOrDefaultAsync<ConversationRow>(new CommandDefinition(
-            "select * from agent.conversations where id = @conversationId and user_id = @userId",
-            new { conversationId, userId }, cancellationToken: ct));
-        if (conversation is null) return null;
-        var recent = (await connection.QueryAsync<MessageRow>(new CommandDefinition(
-            """
-            select * from agent.messages
-            where conversation_id = @conversationId and seq > @from
-            order by seq
-            """,
-            new { conversationId, from = Math.Max(conversation.MessageCount - recentMessages, conversation.SummarizedThrough) },
-            cancellationToken: ct))).ToList();
-        var previous = recent.LastOrDefault(m => m.Role == "user");
-        return new ConversationContext(
-            conversation.Bot,
-            conversation.Summary,
-            recent.Select(m => new ConversationTurn(m.Role, m.Content)).ToList(),
-            previous?.StandaloneQuery ?? previous?.Content);
+        public int Seq { get; set; }
+        public string Role { get; set; } = "";
+        public string Content { get; set; } = "";
+        public string? StandaloneQuery { get; set; }
     }
 
-    /// <summary>Stores a question and its answer (with citations, and the knowledge gap when not covered) in one transaction.</summary>
-    public async Task SaveTurnAsync(StoredTurn turn, int recentMessages, CancellationToken ct)
+    /// <summary>
+    /// In one round trip: the user's profile and, when continuing <paramref name="conversationId"/>, its rolling summary
+    /// and unsummarized messages, shown to the prompt as the summary plus the last <paramref name="recentMessages"/>.
+    /// </summary>
+    public async Task<TurnContext> LoadTurnContextAsync(Guid? conversationId, string userId, int recentMessages, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        int count;
-        if (turn.IsNewConversation)
+        if (conversationId is null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "insert into agent.conversations (id, user_id, bot, title) values (@ConversationId, @UserId, @Bot, @Title)",
-                turn, tx, cancellationToken: ct));
-            count = 0;
-        }
-        else
-        {
-            // Locks the conversation row: concurrent turns of one conversation get consecutive numbers.
-            count = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-                "select message_count from agent.conversations where id = @ConversationId and user_id = @UserId for update",
-                turn, tx, cancellationToken: ct));
+            await using var profileOnly = await connection.QueryMultipleAsync(new CommandDefinition(ProfileStore.SelectProfileSql, new { userId }, cancellationToken: ct));
+            return new TurnContext(ConversationContext.New, await ProfileStore.ReadProfileAsync(profileOnly));
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
             """
-            insert into agent.messages (id, conversation_id, seq, role, content, standalone_query)
-            values (@UserMessageId, @ConversationId, @userSeq, 'user', @UserMessage, @StandaloneQuery);
-            insert into agent.messages (id, conversation_id, seq, role, content, model, input_tokens, output_tokens,
-                                        retrieval_ms, generation_ms, incomplete, fallback_reason, not_covered)
-            values (@AssistantMessageId, @ConversationId, @assistantSeq, 'assistant', @Answer, @Model, @InputTokens, @OutputTokens,
-                    @RetrievalMs, @GenerationMs, @Incomplete, @FallbackReason, @NotCovered);
-            update agent.conversations set message_count = @assistantSeq, updated_at = now() where id = @ConversationId;
-            """,
-            new
-            {
-                turn.UserMessageId, turn.ConversationId, turn.UserMessage, turn.StandaloneQuery, turn.AssistantMessageId, turn.Answer,
-                turn.Model, turn.InputTokens, turn.OutputTokens, turn.RetrievalMs, turn.GenerationMs, turn.Incomplete,
-                turn.FallbackReason, turn.NotCovered, userSeq = count + 1, assistantSeq = count + 2,
-            }, tx, cancellationToken: ct));
+            select bot, summary, summarized_through, message_count from agent.conversations where id = @conversationId and user_id = @userId;
+            select m.seq, m.role, m.content, m.standalone_query
+            from agent.messages m join agent.conversations c on c.id = m.conversation_id
+            where c.id = @conversationId and c.user_id = @userId and m.seq > c.summarized_through
+            order by m.seq;
+            """ + ProfileStore.SelectProfileSql,
+            new { conversationId, userId }, cancellationToken: ct));
+        var conversation = await results.ReadSingleOrDefaultAsync<ConversationRow>();
+        var messages = (await results.ReadAsync<WindowMessage>()).ToList();
+        var profile = await ProfileStore.ReadProfileAsync(results);
+        if (conversation is null) return new TurnContext(null, profile);
+
+        // Each statement sees its own snapshot: keep exactly the messages the conversation row says are unsummarized.
+        var unsummarized = messages.Where(m => m.Seq > conversation.SummarizedThrough && m.Seq <= conversation.MessageCount).ToList();
+        var window = new ConversationWindow(conversation.MessageCount, conversation.Summary, conversation.SummarizedThrough,
+            unsummarized.Select(m => new ConversationTurn(m.Role, m.Content)).ToList());
+        var (summary, recent) = window.View(recentMessages);
+        var previous = unsummarized.LastOrDefault(m => m.Role == "user");
+        return new TurnContext(
+            new ConversationContext(conversation.Bot, summary, recent, previous?.StandaloneQuery ?? previous?.Content, window),
+            profile);
+    }
+
+    /// <summary>
+    /// Stores a question and its answer with their citations, the knowledge gap when not covered, what the question
+    /// taught about the user, and the rolling summary moved past the recent window: one batch, one round trip, all or
+    /// nothing. False when the conversation was deleted while the answer was being written.
+    /// </summary>
+    public async Task<bool> SaveTurnAsync(StoredTurn turn, int recentMessages, CancellationToken ct)
+    {
+        var (summary, through) = turn.Window.FoldAfter(
+            new ConversationTurn("user", turn.UserMessage), new ConversationTurn("assistant", turn.Answer), recentMessages);
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var batch = new NpgsqlBatch(connection);
+        var messages = turn.IsNewConversation ? NewConversationCommands(turn, summary, through, batch) : NextTurnCommand(turn, summary, through, batch);
 
         if (turn.Citations.Count > 0)
         {
-            // One round trip for all citations.
-            await connection.ExecuteAsync(new CommandDefinition(
+            batch.BatchCommands.Add(SqlBatch.Command(
                 """
                 insert into agent.citations (message_id, marker, chunk_id, knowledge_base_id, document_title, uri, heading_path, snippet, source, score)
                 select @messageId, * from unnest(@markers, @chunkIds, @kbIds, @titles, @uris, @headings, @snippets, @sources, @scores)
                 """,
-                new
-                {
-                    messageId = turn.AssistantMessageId,
-                    markers = turn.Citations.Select(c => c.Marker).ToArray(),
-                    chunkIds = turn.Citations.Select(c => c.ChunkId).ToArray(),
-                    kbIds = turn.Citations.Select(c => c.KnowledgeBaseId).ToArray(),
-                    titles = turn.Citations.Select(c => c.DocumentTitle).ToArray(),
-                    uris = turn.Citations.Select(c => c.Uri).ToArray(),
-                    headings = turn.Citations.Select(c => c.HeadingPath).ToArray(),
-                    snippets = turn.Citations.Select(c => c.Snippet).ToArray(),
-                    sources = turn.Citations.Select(c => c.Source).ToArray(),
-                    scores = turn.Citations.Select(c => c.Score).ToArray(),
-                }, tx, cancellationToken: ct));
+                SqlBatch.Value("messageId", turn.AssistantMessageId),
+                SqlBatch.Value("markers", turn.Citations.Select(c => c.Marker).ToArray()),
+                SqlBatch.Value("chunkIds", turn.Citations.Select(c => c.ChunkId).ToArray()),
+                SqlBatch.Value("kbIds", turn.Citations.Select(c => c.KnowledgeBaseId).ToArray()),
+                SqlBatch.Value("titles", turn.Citations.Select(c => c.DocumentTitle).ToArray()),
+                SqlBatch.Value("uris", turn.Citations.Select(c => c.Uri).ToArray()),
+                SqlBatch.Value("headings", turn.Citations.Select(c => c.HeadingPath).ToArray()),
+                SqlBatch.Value("snippets", turn.Citations.Select(c => c.Snippet).ToArray()),
+                SqlBatch.Value("sources", turn.Citations.Select(c => c.Source).ToArray()),
+                SqlBatch.Value("scores", turn.Citations.Select(c => c.Score).ToArray())));
         }
-
         if (turn.NotCovered && !turn.Incomplete)
-            await KnowledgeGapStore.RecordAsync(connection, tx, turn.UserId, turn.Team, turn.Bot, turn.StandaloneQuery, turn.ConversationId, ct);
+            batch.BatchCommands.Add(KnowledgeGapStore.RecordCommand(turn.UserId, turn.Team, turn.Bot, turn.StandaloneQuery, turn.ConversationId));
+        foreach (var command in ProfileStore.RememberCommands(turn.UserId, turn.Memory, turn.ConversationId))
+            batch.BatchCommands.Add(command);
 
-        await FoldIntoSummaryAsync(connection, tx, turn.ConversationId, count + 2, recentMessages, ct);
-        await tx.CommitAsync(ct);
+        await batch.ExecuteNonQueryAsync(ct);
+        return messages.RecordsAffected == 2;
     }
 
-    /// <summary>Messages that left the recent window are folded into the conversation's rolling summary.</summary>
-    private static async Task FoldIntoSummaryAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid conversationId, int count, int recentMessages, CancellationToken ct)
+    private static NpgsqlBatchCommand NewConversationCommands(StoredTurn turn, string summary, int through, NpgsqlBatch batch)
     {
-        if (count <= recentMessages) return;
-        var state = await connection.QuerySingleAsync<(string Summary, int SummarizedThrough)>(new CommandDefinition(
-            "select summary, summarized_through from agent.conversations where id = @conversationId",
-            new { conversationId }, tx, cancellationToken: ct));
-        var foldThrough = count - recentMessages;
-        if (foldThrough <= state.SummarizedThrough) return;
-        var leaving = await connection.QueryAsync<MessageRow>(new CommandDefinition(
-            "select * from agent.messages where conversation_id = @conversationId and seq > @from and seq <= @to order by seq",
-            new { conversationId, from = state.SummarizedThrough, to = foldThrough }, tx, cancellationToken: ct));
-        var summary = RollingSummary.Fold(state.Summary, leaving.Select(m => new ConversationTurn(m.Role, m.Content)));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "update agent.conversations set summary = @summary, summarized_through = @foldThrough where id = @conversationId",
-            new { conversationId, summary, foldThrough }, tx, cancellationToken: ct));
+        batch.BatchCommands.Add(SqlBatch.Command(
+            """
+            insert into agent.conversations (id, user_id, bot, title, summary, summarized_through, message_count)
+            values (@conversationId, @userId, @bot, @title, @summary, @through, 2)
+            """,
+            SqlBatch.Value("conversationId", turn.ConversationId), SqlBatch.Value("userId", turn.UserId), SqlBatch.Value("bot", turn.Bot),
+            SqlBatch.Value("title", turn.Title), SqlBatch.Value("summary", summary), SqlBatch.Value("through", through)));
+        var messages = SqlBatch.Command(
+            """
+            insert into agent.messages (id, conversation_id, seq, role, content, standalone_query, model, input_tokens, output_tokens,
+                                        retrieval_ms, generation_ms, incomplete, fallback_reason, not_covered)
+            values (@userMessageId, @conversationId, 1, 'user', @userMessage, @standaloneQuery, null, null, null, null, null, false, null, false),
+                   (@assistantMessageId, @conversationId, 2, 'assistant', @answer, null, @model, @inputTokens, @outputTokens,
+                    @retrievalMs, @generationMs, @incomplete, @fallbackReason, @notCovered)
+            """,
+            MessageParameters(turn));
+        batch.BatchCommands.Add(messages);
+        return messages;
     }
+
+    /// <summary>
+    /// Numbers the turn's messages after the conversation's last one; the update locks the row, so concurrent turns of
+    /// one conversation get consecutive numbers. The summary moves on only if no other turn came in since the load.
+    /// </summary>
+    private static NpgsqlBatchCommand NextTurnCommand(StoredTurn turn, string summary, int through, NpgsqlBatch batch)
+    {
+        var parameters = MessageParameters(turn).Concat(
+        [
+            SqlBatch.Value("userId", turn.UserId), SqlBatch.Value("summary", summary), SqlBatch.Value("through", through),
+            SqlBatch.Value("loadedCount", turn.Window.MessageCount),
+        ]).ToArray();
+        var messages = SqlBatch.Command(
+            """
+            with c as (
+                update agent.conversations set
+                    message_count = message_count + 2,
+                    updated_at = now(),
+                    summary = case when message_count = @loadedCount then @summary else summary end,
+                    summarized_through = case when message_count = @loadedCount then @through else summarized_through end
+                where id = @conversationId and user_id = @userId
+                returning message_count)
+            insert into agent.messages (id, conversation_id, seq, role, content, standalone_query, model, input_tokens, output_tokens,
+                                        retrieval_ms, generation_ms, incomplete, fallback_reason, not_covered)
+            select @userMessageId, @conversationId, c.message_count - 1, 'user', @userMessage, @standaloneQuery,
+                   null, null, null, null, null, false, null, false from c
+            union all
+            select @assistantMessageId, @conversationId, c.message_count, 'assistant', @answer, null,
+                   @model, @inputTokens, @outputTokens, @retrievalMs, @generationMs, @incomplete, @fallbackReason, @notCovered from c
+            """,
+            parameters);
+        batch.BatchCommands.Add(messages);
+        return messages;
+    }
+
+    private static NpgsqlParameter[] MessageParameters(StoredTurn turn) =>
+    [
+        SqlBatch.Value("conversationId", turn.ConversationId),
+        SqlBatch.Value("userMessageId", turn.UserMessageId),
+        SqlBatch.Value("userMessage", turn.UserMessage, NpgsqlDbType.Text),
+        SqlBatch.Value("standaloneQuery", turn.StandaloneQuery, NpgsqlDbType.Text),
+        SqlBatch.Value("assistantMessageId", turn.AssistantMessageId),
+        SqlBatch.Value("answer", turn.Answer, NpgsqlDbType.Text),
+        SqlBatch.Value("model", turn.Model, NpgsqlDbType.Text),
+        SqlBatch.Value("inputTokens", turn.InputTokens, NpgsqlDbType.Integer),
+        SqlBatch.Value("outputTokens", turn.OutputTokens, NpgsqlDbType.Integer),
+        SqlBatch.Value("retrievalMs", turn.RetrievalMs, NpgsqlDbType.Bigint),
+        SqlBatch.Value("generationMs", turn.GenerationMs, NpgsqlDbType.Bigint),
+        SqlBatch.Value("incomplete", turn.Incomplete, NpgsqlDbType.Boolean),
+        SqlBatch.Value("fallbackReason", turn.FallbackReason, NpgsqlDbType.Text),
+        SqlBatch.Value("notCovered", turn.NotCovered, NpgsqlDbType.Boolean),
+    ];
 
     public async Task<(IReadOnlyList<ConversationRow> Page, string NextPageToken)> ListAsync(
         string userId, string? bot, int pageSize, PageToken? after, CancellationToken ct)
@@ -222,4 +277,6 @@ public sealed record StoredTurn(
     string? FallbackReason,
     bool NotCovered,
     IReadOnlyList<Citation> Citations,
-    string? Team);
+    string? Team,
+    ConversationWindow Window,
+    ExtractedMemory Memory);

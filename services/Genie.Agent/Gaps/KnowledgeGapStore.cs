@@ -1,6 +1,8 @@
 using Dapper;
 using Genie.Agent.Text;
+using Genie.Agent.Conversations;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Genie.Agent.Gaps;
 
@@ -19,15 +21,16 @@ public sealed class KnowledgeGapStore(NpgsqlDataSource db)
         public DateTime AskedAt { get; set; }
     }
 
-    /// <summary>Records a gap inside the transaction that stores the turn it came from.</summary>
-    public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string userId, string? team, string bot, string question, Guid conversationId, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
+    /// <summary>The statement that records a gap, for the batch that stores the turn it came from.</summary>
+    internal static NpgsqlBatchCommand RecordCommand(string userId, string? team, string bot, string question, Guid conversationId) =>
+        SqlBatch.Command(
             """
             insert into agent.knowledge_gaps (id, user_id, team, bot, question, terms, conversation_id)
             values (@id, @userId, @team, @bot, @question, @terms, @conversationId)
             """,
-            new { id = Guid.CreateVersion7(), userId, team, bot, question, terms = Terms.SetOf(question).Order(StringComparer.Ordinal).ToArray(), conversationId },
-            tx, cancellationToken: ct));
+            SqlBatch.Value("id", Guid.CreateVersion7()), SqlBatch.Value("userId", userId), SqlBatch.Value("team", team, NpgsqlDbType.Text),
+            SqlBatch.Value("bot", bot), SqlBatch.Value("question", question),
+            SqlBatch.Value("terms", Terms.SetOf(question).Order(StringComparer.Ordinal).ToArray()), SqlBatch.Value("conversationId", conversationId));
 
     public async Task<IReadOnlyList<GapGroup>> ListGroupsAsync(DateTime since, string? bot, CancellationToken ct)
     {

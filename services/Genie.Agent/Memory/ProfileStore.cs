@@ -1,6 +1,8 @@
 using Dapper;
 using Genie.Contracts.Agent.V1;
+using Genie.Agent.Conversations;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Genie.Agent.Memory;
 
@@ -26,53 +28,56 @@ public sealed class ProfileStore(NpgsqlDataSource db)
         public DateTime LearnedAt { get; set; }
     }
 
-    public async Task<UserProfile> LoadAsync(string userId, CancellationToken ct)
+    /// <summary>Selects the user's preferences and learned facts (parameter <c>@userId</c>); read with <see cref="ReadProfileAsync"/>.</summary>
+    internal const string SelectProfileSql = """
+        select answer_length, tone, language, role_team, level, updated_at from agent.preferences where user_id = @userId;
+        select id, kind, text, conversation_id, learned_at from agent.learned_facts where user_id = @userId order by learned_at, id;
+        """;
+
+    internal static async Task<UserProfile> ReadProfileAsync(SqlMapper.GridReader results)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(
-            """
-            select * from agent.preferences where user_id = @userId;
-            select * from agent.learned_facts where user_id = @userId order by learned_at, id;
-            """, new { userId }, cancellationToken: ct));
         var prefs = await results.ReadSingleOrDefaultAsync<PreferencesRow>();
         var facts = await results.ReadAsync<FactRow>();
         return new UserProfile(ToDomain(prefs), facts.Select(f => new FactEntry(f.Kind, f.Text)).ToList());
     }
 
-    /// <summary>Keeps what a message taught: preferences it stated and facts not known yet.</summary>
-    public async Task RememberAsync(string userId, ExtractedMemory memory, Guid conversationId, CancellationToken ct)
+    /// <summary>
+    /// The statements that keep what a message taught (preferences it stated, facts not known yet), for the batch
+    /// that stores the turn it came from.
+    /// </summary>
+    internal static IEnumerable<NpgsqlBatchCommand> RememberCommands(string userId, ExtractedMemory memory, Guid conversationId)
     {
-        if (memory.IsEmpty) return;
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         if (memory.Length is not null || memory.Tone is not null || memory.Language is not null || memory.RoleTeam is not null || memory.Level is not null)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            yield return SqlBatch.Command(
                 """
                 insert into agent.preferences (user_id, answer_length, tone, language, role_team, level)
-                values (@userId, coalesce(@length, 0), @Tone, @Language, @RoleTeam, @Level)
+                values (@userId, coalesce(@length, 0), @tone, @language, @roleTeam, @level)
                 on conflict (user_id) do update set
                     answer_length = coalesce(@length, agent.preferences.answer_length),
-                    tone = coalesce(@Tone, agent.preferences.tone),
-                    language = coalesce(@Language, agent.preferences.language),
-                    role_team = coalesce(@RoleTeam, agent.preferences.role_team),
-                    level = coalesce(@Level, agent.preferences.level),
+                    tone = coalesce(@tone, agent.preferences.tone),
+                    language = coalesce(@language, agent.preferences.language),
+                    role_team = coalesce(@roleTeam, agent.preferences.role_team),
+                    level = coalesce(@level, agent.preferences.level),
                     updated_at = now()
                 """,
-                new { userId, length = (short?)memory.Length, memory.Tone, memory.Language, memory.RoleTeam, memory.Level },
-                tx, cancellationToken: ct));
+                SqlBatch.Value("userId", userId), SqlBatch.Value("length", (short?)memory.Length, NpgsqlDbType.Smallint),
+                SqlBatch.Value("tone", memory.Tone, NpgsqlDbType.Text), SqlBatch.Value("language", memory.Language, NpgsqlDbType.Text),
+                SqlBatch.Value("roleTeam", memory.RoleTeam, NpgsqlDbType.Text), SqlBatch.Value("level", memory.Level, NpgsqlDbType.Text));
         }
-        foreach (var fact in memory.Facts)
+        if (memory.Facts.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            yield return SqlBatch.Command(
                 """
                 insert into agent.learned_facts (id, user_id, kind, text, conversation_id)
-                values (@id, @userId, @Kind, @Text, @conversationId)
+                select id, @userId, kind, text, @conversationId from unnest(@ids, @kinds, @texts) as f (id, kind, text)
                 on conflict (user_id, lower(text)) do nothing
                 """,
-                new { id = Guid.CreateVersion7(), userId, fact.Kind, fact.Text, conversationId }, tx, cancellationToken: ct));
+                SqlBatch.Value("userId", userId), SqlBatch.Value("conversationId", conversationId),
+                SqlBatch.Value("ids", memory.Facts.Select(_ => Guid.CreateVersion7()).ToArray()),
+                SqlBatch.Value("kinds", memory.Facts.Select(f => f.Kind).ToArray()),
+                SqlBatch.Value("texts", memory.Facts.Select(f => f.Text).ToArray()));
         }
-        await tx.CommitAsync(ct);
     }
 
     public async Task<Preferences> GetPreferencesAsync(string userId, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -24,6 +25,9 @@ public sealed class OpenAiChatClient : IChatClient
         var options = new OpenAIClientOptions();
         if (endpoint is not null) options.Endpoint = endpoint;
         if (networkTimeout is { } timeout) options.NetworkTimeout = timeout;
+        // No retries: a failed or refused request falls back to the built-in answer at once (the pipeline's own
+        // timeouts and fallback are the resilience policy; retrying with back-off would only delay the answer).
+        options.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
         // OpenAI-compatible servers that ignore keys still need a non-empty one.
         _client = new Sdk.ChatClient(model, new ApiKeyCredential(string.IsNullOrEmpty(apiKey) ? "unused" : apiKey), options);
         _metadata = new ChatClientMetadata("openai", endpoint ?? new Uri("https://api.openai.com/v1"), model);
@@ -44,8 +48,20 @@ public sealed class OpenAiChatClient : IChatClient
             sdkOptions.Tools.Add(Sdk.ChatTool.CreateFunctionTool(tool.Name, tool.Description, BinaryData.FromString(tool.JsonSchema.GetRawText())));
         var sdkMessages = messages.SelectMany(ToSdk).ToList();
         var calls = new SortedDictionary<int, ToolCallParts>();
-        await foreach (var update in _client.CompleteChatStreamingAsync(sdkMessages, sdkOptions, cancellationToken))
+        var finished = false;
+        await using var updates = _client.CompleteChatStreamingAsync(sdkMessages, sdkOptions, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            Sdk.StreamingChatCompletionUpdate update;
+            try
+            {
+                if (!await updates.MoveNextAsync()) break;
+                update = updates.Current;
+            }
+            catch (ClientResultException e)
+            {
+                throw new OpenAiException($"the server answered {e.Status}: {ErrorMessage(e)}", e);
+            }
             foreach (var part in update.ToolCallUpdates)
             {
                 if (!calls.TryGetValue(part.Index, out var call)) calls[part.Index] = call = new ToolCallParts();
@@ -57,6 +73,7 @@ public sealed class OpenAiChatClient : IChatClient
             var result = new ChatResponseUpdate(ChatRole.Assistant, text) { ModelId = update.Model };
             if (update.FinishReason is { } finish)
             {
+                finished = true;
                 result.FinishReason = finish == Sdk.ChatFinishReason.Length ? ChatFinishReason.Length
                     : finish == Sdk.ChatFinishReason.ContentFilter ? ChatFinishReason.ContentFilter
                     : finish == Sdk.ChatFinishReason.ToolCalls ? ChatFinishReason.ToolCalls
@@ -73,6 +90,9 @@ public sealed class OpenAiChatClient : IChatClient
             }
             yield return result;
         }
+        // Every completed choice ends with a finish_reason; a stream that stops without one was cut off
+        // (a dropped connection, or an {"error": …} event in place of the rest of the answer).
+        if (!finished) throw new OpenAiException("the stream ended before the model finished its answer");
         if (calls.Count > 0)
         {
             var done = new ChatResponseUpdate { Role = ChatRole.Assistant };
@@ -104,6 +124,23 @@ public sealed class OpenAiChatClient : IChatClient
     {
     }
 
+    /// <summary>The <c>error.message</c> of an OpenAI error body, else the start of whatever the server sent.</summary>
+    private static string ErrorMessage(ClientResultException e)
+    {
+        var body = e.GetRawResponse()?.Content?.ToString() ?? "";
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object &&
+                error.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+                return text;
+        }
+        catch (JsonException)
+        {
+        }
+        return body.Length == 0 ? e.Message.Split('\n')[0] : body.Length > 300 ? body[..300] : body;
+    }
+
     private static IEnumerable<Sdk.ChatMessage> ToSdk(ChatMessage message)
     {
         var results = message.Contents.OfType<FunctionResultContent>().ToList();
@@ -125,3 +162,6 @@ public sealed class OpenAiChatClient : IChatClient
             : new Sdk.UserChatMessage(message.Text);
     }
 }
+
+/// <summary>An OpenAI-compatible server refused or failed a request; the message is the server's own where it gave one.</summary>
+public sealed class OpenAiException(string message, Exception? inner = null) : Exception(message, inner);

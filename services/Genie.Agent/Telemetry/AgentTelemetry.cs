@@ -9,6 +9,12 @@ public sealed class AgentTelemetry : IDisposable
     public const string Name = "Genie.Agent";
     public static readonly ActivitySource Source = new(Name);
 
+    // Child spans of "agent.chat", one per stage of the answering pipeline.
+    public const string ChatSpan = "agent.chat";
+    public const string ContextStage = "agent.chat.context";
+    public const string SearchStage = "agent.chat.search";
+    public const string StoreStage = "agent.chat.store";
+
     private readonly Meter _meter = new(Name);
 
     public AgentTelemetry()

@@ -39,16 +39,16 @@ public static partial class Terms
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’.\-][\p{L}\p{N}]+)*[+#]*")]
     private static partial Regex WordPattern();
 
+    // Stop words looked up by span: a word is only turned into a string once it is known to be a content term.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordSpans = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>Stemmed content terms in order of appearance, duplicates kept.</summary>
     public static List<string> Of(string text)
     {
         var terms = new List<string>();
-        foreach (var raw in Words(text))
+        foreach (var match in WordPattern().EnumerateMatches(text))
         {
-            var word = raw.Replace("'", "", StringComparison.Ordinal).Replace("’", "", StringComparison.Ordinal);
-            if (word.Length == 0 || StopWords.Contains(word)) continue;
-            if (word.Length == 1 && !char.IsDigit(word[0])) continue;
-            terms.Add(Stem(word));
+            if (TermOf(text.AsSpan(match.Index, match.Length)) is { } term) terms.Add(term);
         }
         return terms;
     }
@@ -58,24 +58,52 @@ public static partial class Terms
 
     public static bool IsStopWord(string word) => StopWords.Contains(word);
 
-    /// <summary>A light suffix stripper (a small subset of Porter's step 1): enough to join plurals and -ing/-ed forms.</summary>
-    public static string Stem(string word)
+    /// <summary>The stemmed term of one word as <see cref="WordPattern"/> matched it: lower case, apostrophes dropped; null for a stop word.</summary>
+    private static string? TermOf(ReadOnlySpan<char> match)
     {
-        if (word.Length <= 3 || !word.All(char.IsLetter)) return word;
-        if (word.EndsWith("ies", StringComparison.Ordinal) && word.Length > 4) return word[..^3] + "y";
-        if (word.EndsWith("sses", StringComparison.Ordinal)) return word[..^2];
-        if (word.EndsWith("ing", StringComparison.Ordinal) && word.Length > 5) return TrimDouble(word[..^3]);
-        if (word.EndsWith("ed", StringComparison.Ordinal) && word.Length > 4) return TrimDouble(word[..^2]);
-        if (word.EndsWith("es", StringComparison.Ordinal) && word.Length > 4 &&
-            (word.EndsWith("ches", StringComparison.Ordinal) || word.EndsWith("shes", StringComparison.Ordinal) ||
-             word.EndsWith("xes", StringComparison.Ordinal) || word.EndsWith("zes", StringComparison.Ordinal)))
-            return word[..^2];
-        if (word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) &&
-            !word.EndsWith("us", StringComparison.Ordinal) && !word.EndsWith("is", StringComparison.Ordinal))
-            return word[..^1];
-        return word;
+        Span<char> word = match.Length <= 64 ? stackalloc char[match.Length] : new char[match.Length];
+        match.ToLowerInvariant(word);
+        var length = 0;
+        for (var i = 0; i < word.Length; i++)
+        {
+            if (word[i] is not ('\'' or '’')) word[length++] = word[i];
+        }
+        word = word[..length];
+        if (length == 0 || StopWordSpans.Contains(word)) return null;
+        if (length == 1 && !char.IsDigit(word[0])) return null;
+        return Stem(word);
     }
 
-    private static string TrimDouble(string stem) =>
-        stem.Length > 3 && stem[^1] == stem[^2] && stem[^1] is not ('l' or 's' or 'z') ? stem[..^1] : stem;
+    /// <summary>A light suffix stripper (a small subset of Porter's step 1): enough to join plurals and -ing/-ed forms.</summary>
+    public static string Stem(string word) => Stem(word.AsSpan());
+
+    private static string Stem(ReadOnlySpan<char> word)
+    {
+        if (word.Length <= 3 || word.ContainsAnyExcept(Letters) && !AllLetters(word)) return new string(word);
+        if (word.EndsWith("ies") && word.Length > 4) return string.Concat(word[..^3], "y");
+        if (word.EndsWith("sses")) return new string(word[..^2]);
+        if (word.EndsWith("ing") && word.Length > 5) return TrimDouble(word[..^3]);
+        if (word.EndsWith("ed") && word.Length > 4) return TrimDouble(word[..^2]);
+        if (word.EndsWith("es") && word.Length > 4 && (word.EndsWith("ches") || word.EndsWith("shes") || word.EndsWith("xes") || word.EndsWith("zes")))
+            return new string(word[..^2]);
+        if (word.EndsWith('s') && !word.EndsWith("ss") && !word.EndsWith("us") && !word.EndsWith("is"))
+            return new string(word[..^1]);
+        return new string(word);
+    }
+
+    // ASCII letters answer most words without a per-character Unicode check.
+    private static readonly System.Buffers.SearchValues<char> Letters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
+
+    private static bool AllLetters(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+        {
+            if (!char.IsLetter(c)) return false;
+        }
+        return true;
+    }
+
+    private static string TrimDouble(ReadOnlySpan<char> stem) =>
+        new(stem.Length > 3 && stem[^1] == stem[^2] && stem[^1] is not ('l' or 's' or 'z') ? stem[..^1] : stem);
 }

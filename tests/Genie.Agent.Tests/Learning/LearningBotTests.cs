@@ -186,6 +186,51 @@ public sealed class LearningBotTests(LearningWorld world) : IClassFixture<Learni
     }
 
     [Fact]
+    public async Task With_an_openai_compatible_model_the_tool_call_round_trip_follows_the_chat_completions_shapes()
+    {
+        await using var openAi = await FakeOpenAi.StartAsync();
+        openAi.Mode = FakeOpenAi.Behaviour.CallToolThenAnswer;
+        openAi.AnswerFromToolResult = toolResult =>
+        {
+            var courses = JsonNode.Parse(toolResult)!["courses"]!.AsArray();
+            var started = courses.First(c => (int)c!["completionPercent"]! > 0)!;
+            return $"Continue with {started["nextUnit"]!["name"]} in {started["courseName"]} (you're at {started["completionPercent"]}%).";
+        };
+        await using var agent = await world.StartAgentAsync(new Dictionary<string, string?>
+        {
+            ["Genie:Agent:Bots:learning:Provider"] = "openai",
+            ["Genie:Agent:Bots:learning:Model"] = openAi.ModelName,
+            ["Genie:Agent:Bots:learning:Endpoint"] = openAi.Address.ToString(),
+            ["Genie:Agent:Bots:learning:ApiKey"] = openAi.ApiKey,
+        });
+        var git = (await ProgressOfAsync(world.Ann)).Courses.Single(c => c.CourseName == world.Git.Name);
+
+        var result = await ChatResult.AskAsync(agent.Client, world.As(world.Ann), "Where should I pick up my training?", bot: "learning");
+
+        Assert.Equal($"Continue with {git.NextUnit.Name} in {git.CourseName} (you're at {git.CompletionPercent}%).", result.Answer);
+        Assert.Equal($"openai/{openAi.ModelName}", result.Completed.Model);
+        Assert.Equal((310 + 421, 14 + result.Answer.Split(' ').Length), (result.Completed.InputTokens, result.Completed.OutputTokens));
+        var requests = openAi.ChatRequests.ToList();
+        Assert.Equal(2, requests.Count);
+        var offered = requests[0]["tools"]!.AsArray().ToList();
+        Assert.All(offered, t => Assert.Equal("function", (string?)t!["type"]));
+        Assert.Contains(LearningTools.GetMyProgress, offered.Select(t => (string?)t!["function"]!["name"]));
+        Assert.Equal("object", (string?)offered[0]!["function"]!["parameters"]!["type"]);
+
+        var messages = requests[1]["messages"]!.AsArray();
+        var call = messages.Single(m => m!["tool_calls"] is not null)!;
+        Assert.Equal("assistant", (string?)call["role"]);
+        var toolCall = call["tool_calls"]![0]!;
+        Assert.Equal(("call_Fa4ke0penAi", "function", LearningTools.GetMyProgress), ((string?)toolCall["id"], (string?)toolCall["type"], (string?)toolCall["function"]!["name"]));
+        var tool = messages.Single(m => (string?)m!["role"] == "tool")!;
+        Assert.Equal("call_Fa4ke0penAi", (string?)tool["tool_call_id"]);
+        var content = tool["content"] is JsonArray parts ? string.Concat(parts.Select(p => (string?)p!["text"])) : (string)tool["content"]!;
+        var sentGit = JsonNode.Parse(content)!["courses"]!.AsArray().Single(c => (string?)c!["courseName"] == git.CourseName)!;
+        Assert.Equal(git.NextUnit.Name, (string?)sentGit["nextUnit"]!["name"]);
+        Assert.Equal(git.CompletionPercent, (int)sentGit["completionPercent"]!);
+    }
+
+    [Fact]
     public async Task A_failing_model_is_replaced_by_the_direct_answer_from_LmsBridge()
     {
         await using var ollama = await FakeOllamaServer.StartAsync(installed: [Model]);

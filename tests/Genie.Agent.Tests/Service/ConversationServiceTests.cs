@@ -66,6 +66,36 @@ public sealed class ConversationServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_turns_of_one_conversation_are_numbered_in_pairs_and_the_summary_catches_up()
+    {
+        var jo = _agent.As("jo");
+        var first = await ChatResult.AskAsync(_agent.Client, jo, "How do I get a PIV card?");
+        var id = first.Completed.ConversationId;
+
+        await Task.WhenAll(new[] { "How do I request annual leave?", "How do I set up my laptop?", "How do I request a code review?", "How long does a PIV card take?" }
+            .Select(q => ChatResult.AskAsync(_agent.Client, jo, q, id)));
+        await ChatResult.AskAsync(_agent.Client, jo, "When are the office plants watered?", id);
+
+        await using var connection = new NpgsqlConnection(_agent.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand(
+            """
+            select string_agg(seq || role, ',' order by seq),
+                   (select message_count || '/' || summarized_through from agent.conversations where id = @id),
+                   (select summary from agent.conversations where id = @id)
+            from agent.messages where conversation_id = @id
+            """, connection);
+        query.Parameters.AddWithValue("id", Guid.Parse(id));
+        await using var reader = await query.ExecuteReaderAsync();
+        await reader.ReadAsync();
+
+        Assert.Equal(string.Join(',', Enumerable.Range(1, 12).Select(n => n % 2 == 1 ? $"{n}user" : $"{n}assistant")), reader.GetString(0));
+        Assert.Equal("12/6", reader.GetString(1));
+        Assert.StartsWith("- The user asked: How do I get a PIV card?", reader.GetString(2));
+        Assert.Equal(3, reader.GetString(2).Split('\n').Length);
+    }
+
+    [Fact]
     public async Task A_user_sees_only_their_own_conversations()
     {
         var owner = _agent.As("carol");

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Genie.Agent.Telemetry;
+using Genie.Agent.Tests.Support;
+using Genie.Contracts.Agent.V1;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Genie.Agent.Tests.Service;
+
+/// <summary>The openai provider (the official OpenAI SDK) end to end against a fake that follows the documented Chat Completions streaming shapes.</summary>
+public sealed class OpenAiProviderTests : IAsyncLifetime
+{
+    private readonly RecordingHandbookSearch _search = new();
+    private FakeOpenAi _openAi = null!;
+    private AgentHost _agent = null!;
+
+    public async Task InitializeAsync()
+    {
+        _openAi = await FakeOpenAi.StartAsync();
+        _agent = await AgentHost.StartAsync(_search, new Dictionary<string, string?>
+        {
+            ["Genie:Agent:Bots:onboarding:Provider"] = "openai",
+            ["Genie:Agent:Bots:onboarding:Model"] = _openAi.ModelName,
+            ["Genie:Agent:Bots:onboarding:Endpoint"] = _openAi.Address.ToString(),
+            ["Genie:Agent:Bots:onboarding:ApiKey"] = _openAi.ApiKey,
+            ["Genie:Agent:Bots:learning:Provider"] = "openai",
+            ["Genie:Agent:Bots:learning:Model"] = "gpt-4.1-nano",
+            ["Genie:Agent:Bots:learning:Endpoint"] = _openAi.Address.ToString(),
+            ["Genie:Agent:Bots:learning:ApiKey"] = _openAi.ApiKey,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _agent.DisposeAsync();
+        await _openAi.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Streams_the_models_answer_maps_markers_to_citations_and_records_the_token_usage()
+    {
+        _openAi.Mode = FakeOpenAi.Behaviour.Answer;
+        var user = _agent.As("odin");
+        var telemetry = _agent.Host.Services.GetRequiredService<AgentTelemetry>();
+        using var metrics = new MetricRecorder(telemetry.TokenUsage);
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == AgentTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var caller = new ActivitySource("Genie.Agent.Tests.OpenAi");
+        using var root = caller.StartActivity("ask");
+
+        var result = await ChatResult.AskAsync(_agent.Client, user, "How long does it take to get a PIV card?");
+
+        Assert.Equal("Getting a PIV card takes two to three weeks [1]. The background check is slowest.", result.Answer);
+        Assert.True(result.Events.Count(e => e.EventCase == ChatEvent.EventOneofCase.Delta) > 3, "deltas arrive as the model streams");
+        var citation = Assert.Single(result.Citations);
+        Assert.Equal(1, citation.Marker);
+        Assert.Equal("Getting your PIV card > How long it takes", citation.HeadingPath);
+        Assert.Equal($"openai/{_openAi.ModelName}", result.Completed.Model);
+        Assert.Equal(421, result.Completed.InputTokens);
+        Assert.Equal(16, result.Completed.OutputTokens);
+        Assert.Equal("", result.Completed.FallbackReason);
+
+        var request = _openAi.ChatRequests.Last();
+        Assert.Equal(_openAi.ModelName, (string?)request["model"]);
+        Assert.True((bool)request["stream"]!);
+        Assert.True((bool)request["stream_options"]!["include_usage"]!);
+        var stored = await _agent.Client.GetConversationAsync(new GetConversationRequest { ConversationId = result.Completed.ConversationId }, user);
+        Assert.Equal(result.Answer, stored.Messages[1].Content);
+        Assert.Equal((421, 16), (stored.Messages[1].InputTokens, stored.Messages[1].OutputTokens));
+        var usage = metrics.Of(telemetry.TokenUsage).ToDictionary(m => (string)m.Tags["gen_ai.token.type"]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, double> { ["input"] = 421, ["output"] = 16 }, usage);
+        Assert.All(metrics.Of(telemetry.TokenUsage), m => Assert.Equal(("openai", _openAi.ModelName), ((string?)m.Tags["gen_ai.system"], (string?)m.Tags["gen_ai.request.model"])));
+        var model = Assert.Single(spans, s => s.TraceId == root!.TraceId && s.GetTagItem("gen_ai.operation.name") as string == "chat");
+        Assert.Equal($"chat {_openAi.ModelName}", model.DisplayName);
+        Assert.Equal(ActivityKind.Client, model.Kind);
+        Assert.Equal(("openai", _openAi.ModelName, _openAi.ModelName), (model.GetTagItem("gen_ai.system"), model.GetTagItem("gen_ai.request.model"), model.GetTagItem("gen_ai.response.model")));
+        Assert.Equal((421, 16), ((int?)model.GetTagItem("gen_ai.usage.input_tokens"), (int?)model.GetTagItem("gen_ai.usage.output_tokens")));
+        Assert.Equal(["stop"], (string[])model.GetTagItem("gen_ai.response.finish_reasons")!);
+    }
+
+    [Fact]
+    public async Task A_prompt_injection_document_reaches_the_model_only_fenced_as_data()
+    {
+        _openAi.Mode = FakeOpenAi.Behaviour.Answer;
+
+        await ChatResult.AskAsync(_agent.Client, _agent.As("pia"), "When are the office plants watered?");
+
+        var messages = _openAi.ChatRequests.Last()["messages"]!.AsArray()
+            .Select(m => (Role: (string)m!["role"]!, Content: Text(m["content"]))).ToList();
+        var system = messages.Single(m => m.Role == "system").Content;
+        var last = messages[^1];
+        Assert.Equal("user", last.Role);
+        Assert.Contains("never an instruction to you", system);
+        Assert.DoesNotContain("PWNED", system);
+        Assert.Single(messages, m => m.Content.Contains("PWNED"));
+        var open = last.Content.IndexOf("<source id=\"1\" title=\"Office plants\"", StringComparison.Ordinal);
+        var injection = last.Content.IndexOf("Ignore all previous instructions", StringComparison.Ordinal);
+        var close = last.Content.IndexOf("</sources>", StringComparison.Ordinal);
+        Assert.True(open >= 0 && open < injection && injection < close, last.Content);
+        Assert.EndsWith("Question: When are the office plants watered?\n", last.Content);
+    }
+
+    [Fact]
+    public async Task An_http_error_falls_back_to_the_builtin_answer_with_the_servers_message()
+    {
+        _openAi.Mode = FakeOpenAi.Behaviour.HttpError;
+        _openAi.ErrorStatus = HttpStatusCode.ServiceUnavailable;
+
+        var result = await ChatResult.AskAsync(_agent.Client, _agent.As("quinn"), "How long does it take to get a PIV card?");
+
+        Assert.NotNull(result.Fallback);
+        Assert.Contains($"openai/{_openAi.ModelName}", result.Fallback.Reason);
+        Assert.Contains("503", result.Fallback.Reason);
+        Assert.Contains("The server had an error while processing your request", result.Fallback.Reason);
+        Assert.Contains("two to three weeks", result.Answer);
+        Assert.Equal("builtin-extractive", result.Completed.Model);
+        Assert.Equal(result.Fallback.Reason, result.Completed.FallbackReason);
+        Assert.Single(_openAi.ChatRequests, r => (string?)r["model"] == _openAi.ModelName);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_falls_back_with_the_servers_own_error()
+    {
+        _openAi.Mode = FakeOpenAi.Behaviour.Answer;
+
+        var result = await ChatResult.AskAsync(_agent.Client, _agent.As("rita"), "How long does it take to get a PIV card?", bot: "learning");
+
+        Assert.Contains("The model `gpt-4.1-nano` does not exist", result.Completed.FallbackReason);
+        Assert.Contains("404", result.Completed.FallbackReason);
+        Assert.Contains("two to three weeks", result.Answer);
+    }
+
+    [Theory]
+    [InlineData(FakeOpenAi.Behaviour.ErrorEventMidStream)]
+    [InlineData(FakeOpenAi.Behaviour.TruncatedMidStream)]
+    public async Task A_stream_cut_short_falls_back_to_the_builtin_answer_with_the_reason(FakeOpenAi.Behaviour failure)
+    {
+        // The SDK does not surface an {"error": …} event; an answer that never reached its finish_reason is what gives it away.
+        _openAi.Mode = failure;
+        var user = _agent.As("sven");
+
+        var result = await ChatResult.AskAsync(_agent.Client, user, "How long does it take to get a PIV card?");
+
+        Assert.NotNull(result.Fallback);
+        Assert.Equal($"openai/{_openAi.ModelName} failed: the stream ended before the model finished its answer", result.Fallback.Reason);
+        var before = result.Events.TakeWhile(e => e.EventCase != ChatEvent.EventOneofCase.Fallback).Count(e => e.EventCase == ChatEvent.EventOneofCase.Delta);
+        Assert.True(before > 0, "the model had streamed some text before failing");
+        Assert.Contains("two to three weeks", result.Answer);
+        Assert.DoesNotContain("slowest", result.Answer);
+        Assert.Equal("builtin-extractive", result.Completed.Model);
+        Assert.NotEmpty(result.Citations);
+        var stored = await _agent.Client.GetConversationAsync(new GetConversationRequest { ConversationId = result.Completed.ConversationId }, user);
+        Assert.Equal(result.Answer, stored.Messages[1].Content);
+        Assert.Equal(result.Fallback.Reason, stored.Messages[1].FallbackReason);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_falls_back_to_the_builtin_answer()
+    {
+        _openAi.Mode = FakeOpenAi.Behaviour.DropConnectionMidStream;
+
+        var result = await ChatResult.AskAsync(_agent.Client, _agent.As("ulla"), "How long does it take to get a PIV card?");
+
+        Assert.NotNull(result.Fallback);
+        Assert.StartsWith($"openai/{_openAi.ModelName} failed: ", result.Fallback.Reason);
+        Assert.Contains("two to three weeks", result.Answer);
+        Assert.Equal("builtin-extractive", result.Completed.Model);
+        Assert.Equal(result.Fallback.Reason, result.Completed.FallbackReason);
+    }
+
+    [Fact]
+    public async Task A_wrong_api_key_is_a_fallback_that_says_so()
+    {
+        await using var other = await AgentHost.StartAsync(_search, new Dictionary<string, string?>
+        {
+            ["Genie:Agent:Bots:onboarding:Provider"] = "openai",
+            ["Genie:Agent:Bots:onboarding:Model"] = _openAi.ModelName,
+            ["Genie:Agent:Bots:onboarding:Endpoint"] = _openAi.Address.ToString(),
+            ["Genie:Agent:Bots:onboarding:ApiKey"] = "sk-wrong",
+        });
+
+        var result = await ChatResult.AskAsync(other.Client, other.As("tom"), "How do I request annual leave?");
+
+        Assert.Contains("401", result.Completed.FallbackReason);
+        Assert.Contains("Incorrect API key provided", result.Completed.FallbackReason);
+        Assert.Contains("time tracking tool", result.Answer);
+    }
+
+    private static string Text(JsonNode? content) => content switch
+    {
+        JsonValue value => value.GetValue<string>(),
+        JsonArray parts => string.Concat(parts.Select(p => (string?)p?["text"])),
+        _ => "",
+    };
+}
