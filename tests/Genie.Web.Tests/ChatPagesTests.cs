@@ -17,7 +17,7 @@ public sealed class ChatPagesTests(ChatPagesTests.Fixture fixture) : IClassFixtu
     {
         public ChatSystem Hosts { get; private set; } = null!;
         public RetrievalTestHost Retrieval => Hosts.Retrieval;
-        public AgentHost Agent => Hosts.Agent;
+        public AgentTestHost Agent => Hosts.Agent;
         public PortalHost Portal => Hosts.Portal;
         public TestUser Learner { get; private set; } = null!;
 

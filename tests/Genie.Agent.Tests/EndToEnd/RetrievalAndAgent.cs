@@ -22,7 +22,7 @@ public sealed class RetrievalAndAgent : IAsyncLifetime
 
     public RetrievalTestHost Retrieval { get; private set; } = null!;
 
-    public AgentHost Agent { get; private set; } = null!;
+    public AgentTestHost Agent { get; private set; } = null!;
 
     public KnowledgeBase Handbook { get; private set; } = null!;
 
@@ -31,7 +31,7 @@ public sealed class RetrievalAndAgent : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Retrieval = await RetrievalTestHost.StartAsync();
-        Agent = await AgentHost.StartAsync(null, Retrieval.ClientSettings);
+        Agent = await AgentTestHost.StartAsync(null, Retrieval.ClientSettings);
         Handbook = await Retrieval.CreateKbWithDocumentsAsync("Handbook", new Grants { Roles = { Roles.Learner, Roles.Instructor } },
             Directory.GetFiles(HandbookFixture.Folder, "*.md").Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
         Restricted = await Retrieval.CreateKbWithDocumentsAsync("Leadership", new Grants(), [("compensation.md", RestrictedDocument)]);

@@ -7,6 +7,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Testing.FakeOllama;
 using Genie.Testing.FakeTalentLms;
+using Genie.Testing.Hosts;
 
 namespace Genie.Agent.Tests.Learning;
 

@@ -19,7 +19,7 @@ public sealed class LearningWorld : IAsyncLifetime
 {
     public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
 
-    public AgentHost Agent { get; private set; } = null!;
+    public AgentTestHost Agent { get; private set; } = null!;
 
     public FakeUser Ann { get; private set; } = null!;
 
@@ -68,17 +68,13 @@ public sealed class LearningWorld : IAsyncLifetime
     }
 
     /// <summary>Another Agent on the same LmsBridge (or another endpoint), e.g. with a model configured.</summary>
-    public Task<AgentHost> StartAgentAsync(IDictionary<string, string?>? settings = null) =>
-        AgentHost.StartAsync(new RecordingHandbookSearch(), TestSettings.Merge(LmsBridge.ClientSettings, settings));
+    public Task<AgentTestHost> StartAgentAsync(IDictionary<string, string?>? settings = null) =>
+        AgentTestHost.StartAsync(new RecordingHandbookSearch(), TestSettings.Merge(LmsBridge.ClientSettings, settings));
 
     /// <summary>A person's call options for the Agent: identity only from the signed token.</summary>
     public CallOptions As(FakeUser user) => As(user.Email, user.FirstName);
 
-    public CallOptions As(string email, string name) => new()
-    {
-        BearerToken = Agent.Host.Tokens.Issue($"genie-{email}", email, name, Roles.Learner, TimeSpan.FromMinutes(30)),
-        Deadline = DateTimeOffset.UtcNow.AddSeconds(60),
-    };
+    public CallOptions As(string email, string name) => Agent.As($"genie-{email}", Roles.Learner, email, name);
 
     /// <summary>What LmsBridge itself answers this learner: the reference the bot's facts are checked against.</summary>
     public LmsClient LmsAs(FakeUser user) => LmsBridge.Client(Roles.Learner, user.Email, user.FirstName);

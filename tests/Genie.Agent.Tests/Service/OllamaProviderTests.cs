@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.Testing.FakeOllama;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Service;
@@ -14,13 +15,13 @@ public sealed class OllamaProviderTests : IAsyncLifetime
 
     private readonly RecordingHandbookSearch _search = new();
     private FakeOllamaServer _ollama = null!;
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
 
     public async Task InitializeAsync()
     {
         _ollama = await FakeOllamaServer.StartAsync(installed: ["llama3.2"]);
         _ollama.Reply = _ => FakeChatReply.Text(ModelAnswer);
-        _agent = await AgentHost.StartAsync(_search, new Dictionary<string, string?>
+        _agent = await AgentTestHost.StartAsync(_search, new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:onboarding:Provider"] = "ollama",
             ["Genie:Agent:Bots:onboarding:Model"] = "llama3.2",

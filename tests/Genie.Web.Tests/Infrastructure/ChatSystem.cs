@@ -16,7 +16,7 @@ public sealed class ChatSystem : IAsyncDisposable
         Bring a photo ID to the security desk on the ground floor to collect the badge.
         """;
 
-    private ChatSystem(RetrievalTestHost retrieval, AgentHost agent, PortalHost portal)
+    private ChatSystem(RetrievalTestHost retrieval, AgentTestHost agent, PortalHost portal)
     {
         Retrieval = retrieval;
         Agent = agent;
@@ -25,7 +25,7 @@ public sealed class ChatSystem : IAsyncDisposable
 
     public RetrievalTestHost Retrieval { get; }
 
-    public AgentHost Agent { get; }
+    public AgentTestHost Agent { get; }
 
     public PortalHost Portal { get; }
 
@@ -33,11 +33,8 @@ public sealed class ChatSystem : IAsyncDisposable
     public static async Task<ChatSystem> StartAsync(IDictionary<string, string?>? agentSettings = null)
     {
         var retrieval = await RetrievalTestHost.StartAsync();
-        var agent = await AgentHost.StartAsync(retrieval.Host.SigningKey, retrieval.Host.GrpcAddress, agentSettings);
-        var portal = await PortalHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, new Dictionary<string, string?>
-        {
-            ["services:agent:grpc:0"] = agent.GrpcAddress.ToString(),
-        }));
+        var agent = await AgentTestHost.StartAsync(settings: TestSettings.Merge(retrieval.ClientSettings, agentSettings));
+        var portal = await PortalHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, agent.ClientSettings));
         return new ChatSystem(retrieval, agent, portal);
     }
 
