@@ -13,10 +13,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-// Retrieval benchmark: ingestion throughput (builtin embedder, HNSW maintained), hybrid search
-// latency at two corpus sizes, HNSW recall@10 against exact search.
-// Usage: dotnet run -c Release --project bench/Genie.Retrieval.Bench -- --connection "Host=...;Database=..." [--sizes 10000,100000] [--queries 200]
-var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--") && p.i + 1 < args.Length).ToDictionary(p => p.a[2..], p => args[p.i + 1]);
+// Retrieval benchmark: dev-set quality (MRR per mode), ingestion throughput (builtin embedder, HNSW
+// maintained), search latency and CPU per query at growing corpus sizes, HNSW recall@10 against exact search.
+// Usage: dotnet run -c Release --project bench/Genie.Retrieval.Bench -- --connection "Host=...;Database=..."
+//        [--sizes 10000,100000] [--queries 200] [--devset services/Genie.Retrieval/Eval/devset] [--keep]
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--") && p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--"))
+    .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
 var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__genie");
 if (string.IsNullOrWhiteSpace(connection))
 {
@@ -25,21 +27,43 @@ if (string.IsNullOrWhiteSpace(connection))
 }
 var sizes = (options.GetValueOrDefault("sizes") ?? "10000,100000").Split(',').Select(int.Parse).ToArray();
 var queryCount = int.Parse(options.GetValueOrDefault("queries") ?? "200");
+var devset = options.GetValueOrDefault("devset") ?? Path.Combine(FindRepoRoot(), "services", "Genie.Retrieval", "Eval", "devset");
+var keep = args.Contains("--keep");
 const int SectionsPerDocument = 10;
+const string ApplicationName = "genie-retrieval-bench";
 
-Console.WriteLine($"Retrieval benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+Console.WriteLine($"Retrieval benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
+connection = new NpgsqlConnectionStringBuilder(connection) { ApplicationName = ApplicationName }.ConnectionString;
 await using var provider = await EvalCommand.BuildServicesAsync(connection, new ConfigurationBuilder().AddEnvironmentVariables().Build());
 var db = provider.GetRequiredService<NpgsqlDataSource>();
 var knowledgeBases = provider.GetRequiredService<KnowledgeBaseStore>();
 var sources = provider.GetRequiredService<SourceStore>();
 var runner = provider.GetRequiredService<SyncRunner>();
 var searcher = provider.GetRequiredService<HybridSearcher>();
+var retrievalOptions = provider.GetRequiredService<RetrievalOptions>();
 var embedder = new EmbedderChoice(HashingEmbeddingGenerator.ProviderName, HashingEmbeddingGenerator.ModelName, HashingEmbeddingGenerator.DefaultDimension);
+var serverCpu = new ServerCpu(db, ApplicationName);
+
+await using (var conn = await db.OpenConnectionAsync())
+{
+    Console.WriteLine($"PostgreSQL {conn.PostgreSqlVersion}, pgvector {await conn.ExecuteScalarAsync<string>("SELECT extversion FROM pg_extension WHERE extname = 'vector'")}, " +
+        $"shared_buffers {await conn.ExecuteScalarAsync<string>("SHOW shared_buffers")}; search: ef_search {retrievalOptions.Search.EfSearch}, " +
+        $"text candidates ~{retrievalOptions.Search.TextCandidateCap}, exact scan up to {retrievalOptions.Search.ExactSearchMaxChunks} chunks");
+}
+if (Directory.Exists(devset))
+{
+    var report = await EvalCommand.EvaluateAsync(provider, Path.Combine(devset, "corpus"), EvalQuestion.Load(Path.Combine(devset, "questions.jsonl")),
+        HashingEmbeddingGenerator.ProviderName, null, keep: false, TextWriter.Null, default);
+    Console.WriteLine($"dev set ({report.Metrics[SearchMode.Hybrid].Count} questions) MRR: " +
+        string.Join(", ", report.Metrics.Select(m => $"{m.Key.ToString().ToLowerInvariant()} {m.Value.MeanReciprocalRank:F3}")));
+}
 
 var folder = Directory.CreateTempSubdirectory("genie-bench-").FullName;
 var kbId = await knowledgeBases.CreateAsync($"bench {Guid.NewGuid():N}", "benchmark corpus", embedder, "bench", [], [], default);
 try
 {
+    await using (var conn = await db.OpenConnectionAsync())
+        Console.WriteLine($"HNSW index: {await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indexrelid = to_regclass(@name)", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) })}");
     var sourceId = await sources.AddAsync(kbId, "generated", new SourceConfig { Folder = new FolderSourceConfig { Path = folder } }, null, [], 0, "bench", default);
     var generator = new CorpusGenerator();
     var documentsWritten = 0;
@@ -50,21 +74,20 @@ try
         var target = size / SectionsPerDocument;
         var batchFolder = Path.Combine(folder, $"batch-{size}");
         Directory.CreateDirectory(batchFolder);
-        var newDocuments = 0;
-        for (; documentsWritten < target; documentsWritten++, newDocuments++)
+        for (; documentsWritten < target; documentsWritten++)
             File.WriteAllText(Path.Combine(batchFolder, $"doc-{documentsWritten:D6}.md"), generator.Document(documentsWritten, SectionsPerDocument));
 
+        var cpu = await serverCpu.StartAsync();
         var clock = Stopwatch.StartNew();
         var run = await runner.RunAsync((await sources.FindAsync(sourceId, default))!, "manual", _ => Task.CompletedTask, default);
         clock.Stop();
+        var (server, client) = await cpu.StopAsync();
         chunksIndexed += run.Counts.ChunksWritten;
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"\n== corpus {chunksIndexed:N0} chunks ({documentsWritten:N0} documents)");
+        Console.WriteLine($"\n== corpus {chunksIndexed:N0} chunks ({documentsWritten:N0} documents), load average {LoadAverage()}");
         Console.WriteLine($"ingestion: {run.Counts.Added} new documents, {run.Counts.ChunksWritten:N0} chunks in {seconds:F1} s " +
-            $"→ {run.Counts.Added / seconds:F0} docs/s, {run.Counts.ChunksWritten / seconds:F0} chunks/s ({run.Counts.Unchanged} unchanged skipped, {run.Counts.Failed} failed)");
-
-        await using (var conn = await db.OpenConnectionAsync())
-            await conn.ExecuteAsync("ANALYZE retrieval.chunks");
+            $"→ {run.Counts.Added / seconds:F0} docs/s, {run.Counts.ChunksWritten / seconds:F0} chunks/s ({run.Counts.Unchanged} unchanged skipped, {run.Counts.Failed} failed); " +
+            $"CPU per chunk: server {Per(server, run.Counts.ChunksWritten)}, client {Per(client, run.Counts.ChunksWritten)}");
 
         // Queries: a few words taken from random chunks, like a user's question about them.
         var random = new Random(size);
@@ -81,20 +104,23 @@ try
         var kbs = new[] { (kbId, embedder) };
         foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Vector, SearchMode.Text })
         {
-            foreach (var q in queries.Take(10))
+            foreach (var q in queries.Take(20))
                 await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default); // warm up
             var latencies = new List<double>();
+            var searchCpu = await serverCpu.StartAsync();
             foreach (var q in queries)
             {
                 var t = Stopwatch.GetTimestamp();
                 await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default);
                 latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
+            var (searchServer, searchClient) = await searchCpu.StopAsync();
             latencies.Sort();
-            Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, max {latencies[^1]:F1} ms over {latencies.Count} queries");
+            Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, " +
+                $"max {latencies[^1]:F1} ms over {latencies.Count} queries; CPU per query: server {Per(searchServer, latencies.Count)}, client {Per(searchClient, latencies.Count)}");
         }
 
-        foreach (var ef in new[] { 100, searcher.EfSearch, 400, 800 }.Distinct().Order())
+        foreach (var ef in new[] { 40, 100, searcher.EfSearch, 400, 800 }.Distinct().Order())
         {
             var (recall, p50, p95) = await RecallAsync(db, kbId, queries.Take(100).ToList(), ef);
             Console.WriteLine($"HNSW recall@10 vs exact, ef_search {ef,4}: {recall:F3} (ANN query p50 {p50:F1} ms, p95 {p95:F1} ms){(ef == searcher.EfSearch ? "  ← configured" : "")}");
@@ -103,12 +129,29 @@ try
 }
 finally
 {
-    await knowledgeBases.DeleteAsync(kbId, default);
-    Directory.Delete(folder, recursive: true);
+    if (keep)
+        Console.WriteLine($"kept knowledge base {kbId} and corpus {folder}");
+    else
+    {
+        await knowledgeBases.DeleteAsync(kbId, default);
+        Directory.Delete(folder, recursive: true);
+    }
 }
 return 0;
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+static string Per(TimeSpan? total, int count) => total is { } t && count > 0 ? $"{t.TotalMilliseconds / count:F2} ms" : "n/a";
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Genie.sln")))
+            return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
 
 async Task<(double Recall, double P50, double P95)> RecallAsync(NpgsqlDataSource db, Guid kbId, List<string> queries, int efSearch)
 {
@@ -120,7 +163,8 @@ async Task<(double Recall, double P50, double P95)> RecallAsync(NpgsqlDataSource
     {
         var vector = hashing.Embed(query);
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync($"SET LOCAL hnsw.ef_search = {efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order", transaction: tx);
+        // enable_sort = off: at a high ef_search the planner would rather sort the whole knowledge base (exact), which is not the ANN path.
+        await connection.ExecuteAsync($"SET LOCAL hnsw.ef_search = {efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL enable_sort = off", transaction: tx);
         var started = Stopwatch.GetTimestamp();
         var approximate = (await connection.QueryAsync<Guid>("""
             SELECT id FROM retrieval.chunks WHERE dimension = 384 AND kb_id = @kbId

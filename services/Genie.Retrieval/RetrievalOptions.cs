@@ -15,8 +15,14 @@ public sealed class SearchOptions
     /// <summary>HNSW search breadth (pgvector hnsw.ef_search); raised to the candidate count when lower.</summary>
     public int EfSearch { get; set; } = 200;
 
-    /// <summary>At most this many full-text matches are ranked per query.</summary>
-    public int TextCandidateCap { get; set; } = 2000;
+    /// <summary>
+    /// About this many full-text matches are ranked per query: the rarest words of the question that
+    /// fit this budget choose the candidates (see TextQuery); it is also a hard limit.
+    /// </summary>
+    public int TextCandidateCap { get; set; } = 300;
+
+    /// <summary>Knowledge bases searched together with at most this many chunks are scanned exactly instead of through HNSW.</summary>
+    public int ExactSearchMaxChunks { get; set; } = 2000;
 }
 
 /// <summary><c>Genie:Retrieval</c> settings.</summary>

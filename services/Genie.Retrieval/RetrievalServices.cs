@@ -49,6 +49,7 @@ public static class RetrievalServices
         services.AddSingleton<DocumentIndexer>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncScheduler>();
+        services.AddSingleton<TermStatistics>();
         services.AddSingleton<HybridSearcher>();
         return services;
     }

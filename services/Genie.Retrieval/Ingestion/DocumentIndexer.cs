@@ -53,46 +53,46 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
 
         var documentId = existing?.Id ?? Guid.CreateVersion7();
         await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO retrieval.documents (id, kb_id, source_id, uri, title, content_type, content_hash, indexer_version, size_bytes, chunk_count, indexed_at)
-            VALUES (@id, @kb, @source, @uri, @title, @contentType, @hash, @version, @size, @chunkCount, now())
-            ON CONFLICT (source_id, uri) DO UPDATE SET title = excluded.title, content_type = excluded.content_type,
-                content_hash = excluded.content_hash, indexer_version = excluded.indexer_version, size_bytes = excluded.size_bytes,
-                chunk_count = excluded.chunk_count, indexed_at = now()
-            """, new { id = documentId, kb = target.KnowledgeBaseId, source = target.SourceId, uri, title, contentType, hash, version = IndexerVersion, size = (long)content.Length, chunkCount = chunks.Count },
-            tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM retrieval.chunks WHERE document_id = @documentId", new { documentId }, tx, cancellationToken: ct));
-        await InsertChunksAsync(connection, tx, target, documentId, chunks, contexts, embeddings, ct);
+        // Row, old chunks out, new chunks in: one prepared batch per round trip.
+        const int perBatch = 200;
+        for (var start = 0; start == 0 || start < chunks.Count; start += perBatch)
+        {
+            await using var batch = new NpgsqlBatch(connection, tx);
+            if (start == 0)
+            {
+                batch.BatchCommands.Add(Command(UpsertDocumentSql, documentId, target.KnowledgeBaseId, target.SourceId, uri, title, contentType, hash,
+                    IndexerVersion, (long)content.Length, chunks.Count));
+                batch.BatchCommands.Add(Command("DELETE FROM retrieval.chunks WHERE document_id = $1", documentId));
+            }
+            for (var i = start; i < Math.Min(start + perBatch, chunks.Count); i++)
+                batch.BatchCommands.Add(Command(InsertChunkSql, Guid.CreateVersion7(), documentId, target.KnowledgeBaseId, chunks[i].Ordinal,
+                    chunks[i].HeadingPath.ToArray(), contexts[i], chunks[i].Text, target.Dimension, embeddings[i].Vector.ToArray()));
+            await batch.PrepareAsync(ct);
+            await batch.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return new IndexResult(existing is null ? IndexOutcome.Added : IndexOutcome.Updated, documentId, chunks.Count);
     }
 
-    private static async Task InsertChunksAsync(NpgsqlConnection connection, NpgsqlTransaction tx, IndexTarget target, Guid documentId,
-        IReadOnlyList<TextChunk> chunks, IReadOnlyList<string> contexts, GeneratedEmbeddings<Embedding<float>> embeddings, CancellationToken ct)
+    private const string UpsertDocumentSql = """
+        INSERT INTO retrieval.documents (id, kb_id, source_id, uri, title, content_type, content_hash, indexer_version, size_bytes, chunk_count, indexed_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+        ON CONFLICT (source_id, uri) DO UPDATE SET title = excluded.title, content_type = excluded.content_type,
+            content_hash = excluded.content_hash, indexer_version = excluded.indexer_version, size_bytes = excluded.size_bytes,
+            chunk_count = excluded.chunk_count, indexed_at = now()
+        """;
+
+    private const string InsertChunkSql = """
+        INSERT INTO retrieval.chunks (id, document_id, kb_id, ordinal, heading_path, context, text, dimension, embedding)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::real[]::vector)
+        """;
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
-        const int perBatch = 200;
-        for (var start = 0; start < chunks.Count; start += perBatch)
-        {
-            await using var batch = new NpgsqlBatch(connection, tx);
-            for (var i = start; i < Math.Min(start + perBatch, chunks.Count); i++)
-            {
-                var command = new NpgsqlBatchCommand("""
-                    INSERT INTO retrieval.chunks (id, document_id, kb_id, ordinal, heading_path, context, text, dimension, embedding)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::real[]::vector)
-                    """);
-                command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
-                command.Parameters.Add(new NpgsqlParameter { Value = documentId });
-                command.Parameters.Add(new NpgsqlParameter { Value = target.KnowledgeBaseId });
-                command.Parameters.Add(new NpgsqlParameter { Value = chunks[i].Ordinal });
-                command.Parameters.Add(new NpgsqlParameter { Value = chunks[i].HeadingPath.ToArray() });
-                command.Parameters.Add(new NpgsqlParameter { Value = contexts[i] });
-                command.Parameters.Add(new NpgsqlParameter { Value = chunks[i].Text });
-                command.Parameters.Add(new NpgsqlParameter { Value = target.Dimension });
-                command.Parameters.Add(new NpgsqlParameter { Value = embeddings[i].Vector.ToArray() });
-                batch.BatchCommands.Add(command);
-            }
-            await batch.ExecuteNonQueryAsync(ct);
-        }
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 
     /// <summary>What a chunk is about beyond its own words: the document title and the headings above it.</summary>

@@ -3,6 +3,7 @@ using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.KnowledgeBases;
 using Genie.Retrieval.Parsing;
+using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -23,6 +24,7 @@ public sealed class SyncRunner(
     DocumentSourceFactory sources,
     DocumentIndexer indexer,
     EmbedderFactory embedders,
+    TermStatistics statistics,
     RetrievalOptions options,
     ILogger<SyncRunner> logger)
 {
@@ -134,6 +136,7 @@ public sealed class SyncRunner(
         }
 
         await FinishAsync(runId, source, status, runError, counts, errors, CancellationToken.None);
+        await RefreshStatisticsAsync(counts);
         var final = Progress(runId, "done", counts.Added + counts.Updated + counts.Unchanged + counts.Failed, counts.Added + counts.Updated + counts.Unchanged + counts.Failed, "", counts);
         final.Done = true;
         final.Status = status;
@@ -141,6 +144,30 @@ public sealed class SyncRunner(
         await report(final);
         return new SyncRun { Id = runId.ToString(), SourceId = source.Id.ToString(), Trigger = trigger, Status = status, Counts = counts, Errors = { errors }, Error = runError };
     }
+
+    /// <summary>
+    /// Search plans its full-text side from the planner's statistics and picks exact or HNSW search by
+    /// knowledge base size: after a big change, refresh both now rather than at autovacuum's leisure.
+    /// </summary>
+    private async Task RefreshStatisticsAsync(SyncCounts counts)
+    {
+        try
+        {
+            if (counts.ChunksWritten >= AnalyzeAfterChunks)
+            {
+                await using var connection = await db.OpenConnectionAsync();
+                await connection.ExecuteAsync(new CommandDefinition("ANALYZE retrieval.chunks", commandTimeout: 600));
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning("ANALYZE after a sync failed: {Error}", e.Message);
+        }
+        if (counts.ChunksWritten > 0 || counts.Deleted > 0)
+            statistics.Invalidate();
+    }
+
+    private const int AnalyzeAfterChunks = 1000;
 
     private async Task<int> DeleteVanishedAsync(Guid sourceId, string[] present, CancellationToken ct)
     {

@@ -19,6 +19,29 @@ public class HashingEmbeddingGeneratorTests
     }
 
     [Fact]
+    public void Hashing_v1_vectors_never_change()
+    {
+        // Knowledge bases store these vectors and record "hashing-v1": any change to the features,
+        // hashing or weighting must come with a new model name, never silently.
+        var vector = new HashingEmbeddingGenerator(384).Embed("Reimbursement for taxis and rideshares needs an itemised receipt.");
+        Assert.Equal([0f, -0.0756162f, -0.2348854f, 0.0756162f, 0f], vector[..5]);
+        Assert.Equal(-0.061782937f, vector[12]);
+        Assert.Equal(-0.0756162f, vector[17]);
+        Assert.Equal(0.0756162f, vector[22]);
+    }
+
+    [Fact]
+    public void Long_tokens_and_stop_word_only_texts_are_embedded()
+    {
+        var embedder = new HashingEmbeddingGenerator();
+        var longToken = embedder.Embed(new string('x', 5000) + " ok");
+        Assert.Equal(1.0, Math.Sqrt(longToken.Sum(v => v * v)), 4);
+        // A text of stop words only keeps them, so it is not the zero vector.
+        Assert.Equal(1.0, Math.Sqrt(embedder.Embed("what is it").Sum(v => v * v)), 4);
+        Assert.All(embedder.Embed("!!! ???"), v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void Related_texts_are_closer_than_unrelated_ones()
     {
         var embedder = new HashingEmbeddingGenerator();

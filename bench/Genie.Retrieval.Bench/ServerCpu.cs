@@ -1,0 +1,56 @@
+using Dapper;
+using Npgsql;
+
+namespace Genie.Retrieval.Bench;
+
+/// <summary>
+/// CPU time spent by the benchmark's own database backends (found by application name, read from
+/// /proc, so only when PostgreSQL runs on this machine) and by this process, between Start and Stop.
+/// Per-query CPU is what limits throughput under concurrency; latency alone hides it on a busy machine.
+/// </summary>
+public sealed class ServerCpu(NpgsqlDataSource db, string applicationName)
+{
+    public async Task<Measurement> StartAsync() => new(this, await BackendsAsync(), ProcessCpu());
+
+    private async Task<Dictionary<int, TimeSpan>?> BackendsAsync()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var pids = await connection.QueryAsync<int>(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = @applicationName AND pid <> pg_backend_pid()", new { applicationName });
+        var result = new Dictionary<int, TimeSpan>();
+        foreach (var pid in pids)
+        {
+            var path = $"/proc/{pid}/stat";
+            if (!File.Exists(path))
+                return null;
+            try
+            {
+                var stat = File.ReadAllText(path);
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // utime and stime, in clock ticks (100 per second on Linux).
+                result[pid] = TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return result;
+    }
+
+    private static TimeSpan ProcessCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+    public sealed class Measurement(ServerCpu owner, Dictionary<int, TimeSpan>? before, TimeSpan processBefore)
+    {
+        /// <summary>Server CPU (null when the server is not local) and this process's CPU since Start.</summary>
+        public async Task<(TimeSpan? Server, TimeSpan Client)> StopAsync()
+        {
+            var client = ProcessCpu() - processBefore;
+            var after = await owner.BackendsAsync();
+            if (before is null || after is null)
+                return (null, client);
+            // Backends opened during the measurement count from zero; closed ones are lost (the pool keeps them open).
+            var server = after.Sum(a => (a.Value - before.GetValueOrDefault(a.Key)).Ticks);
+            return (TimeSpan.FromTicks(server), client);
+        }
+    }
+}
