@@ -44,20 +44,14 @@ public sealed class ServiceTestHost : IAsyncDisposable
         var grpcPort = FreePort.Next();
         var httpPort = FreePort.Next();
         var signingKey = settings?.TryGetValue(AuthOptions.SigningKeyKey, out var k) == true && k is not null ? k : AuthOptions.GenerateKey();
-        var config = new Dictionary<string, string?>
+        var config = TestSettings.Merge(new Dictionary<string, string?>
         {
             ["Kestrel:Endpoints:grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
             ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
             ["Kestrel:Endpoints:http:Url"] = $"http://127.0.0.1:{httpPort}",
             ["Kestrel:Endpoints:http:Protocols"] = "Http1",
-            [AuthOptions.SigningKeyKey] = signingKey,
             ["Logging:LogLevel:Default"] = "Warning",
-        };
-        if (settings is not null)
-        {
-            foreach (var (key, value) in settings)
-                config[key] = value;
-        }
+        }, settings, new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = signingKey });
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
         builder.Configuration.AddInMemoryCollection(config);
         builder.AddServiceDefaults(serviceName);
@@ -66,7 +60,8 @@ public sealed class ServiceTestHost : IAsyncDisposable
         app.MapDefaultEndpoints();
         map?.Invoke(app);
         await app.StartAsync();
-        return new ServiceTestHost(app, new Uri($"http://127.0.0.1:{grpcPort}"), new Uri($"http://127.0.0.1:{httpPort}"), signingKey);
+        // settings may name the endpoints (e.g. a service restarted on its old address)
+        return new ServiceTestHost(app, new Uri(config["Kestrel:Endpoints:grpc:Url"]!), new Uri(config["Kestrel:Endpoints:http:Url"]!), signingKey);
     }
 
     /// <summary>A channel to this host's gRPC endpoint.</summary>

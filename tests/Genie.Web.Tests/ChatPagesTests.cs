@@ -2,6 +2,7 @@ using System.Net;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 using Genie.Web.Bots;
 using Genie.Web.Tests.Infrastructure;
 
@@ -15,8 +16,8 @@ public sealed class ChatPagesTests(ChatPagesTests.Fixture fixture) : IClassFixtu
     public sealed class Fixture : IAsyncLifetime
     {
         public ChatSystem Hosts { get; private set; } = null!;
-        public RetrievalHost Retrieval => Hosts.Retrieval;
-        public AgentHost Agent => Hosts.Agent;
+        public RetrievalTestHost Retrieval => Hosts.Retrieval;
+        public AgentTestHost Agent => Hosts.Agent;
         public PortalHost Portal => Hosts.Portal;
         public TestUser Learner { get; private set; } = null!;
 

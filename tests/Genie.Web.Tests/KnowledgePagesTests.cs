@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
+using Genie.Testing.Hosts;
 using Genie.Web.Tests.Infrastructure;
 
 namespace Genie.Web.Tests;
@@ -12,19 +13,14 @@ public sealed class KnowledgePagesTests(KnowledgePagesTests.Fixture fixture) : I
     public sealed class Fixture : IAsyncLifetime
     {
         public const int MaxUploadBytes = 8 * 1024;
-        public RetrievalHost Retrieval { get; private set; } = null!;
+        public RetrievalTestHost Retrieval { get; private set; } = null!;
         public PortalHost Portal { get; private set; } = null!;
         public TestUser Learner { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
-            var key = AuthOptions.GenerateKey();
-            Retrieval = await RetrievalHost.StartAsync(key, MaxUploadBytes);
-            Portal = await PortalHost.StartAsync(new Dictionary<string, string?>
-            {
-                ["services:retrieval:grpc:0"] = Retrieval.Host.GrpcAddress.ToString(),
-                [AuthOptions.SigningKeyKey] = key,
-            });
+            Retrieval = await RetrievalTestHost.StartAsync(new Dictionary<string, string?> { ["Genie:Retrieval:MaxUploadBytes"] = MaxUploadBytes.ToString() });
+            Portal = await PortalHost.StartAsync(Retrieval.ClientSettings);
             Learner = await Portal.CreateAsync(Roles.Learner);
         }
 

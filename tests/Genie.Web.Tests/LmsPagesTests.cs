@@ -2,6 +2,7 @@ using System.Net;
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.Testing.FakeTalentLms;
+using Genie.Testing.Hosts;
 using Genie.Web.Tests.Infrastructure;
 
 namespace Genie.Web.Tests;
@@ -14,7 +15,7 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
 {
     public sealed class Fixture : IAsyncLifetime
     {
-        public LmsBridgeHost Lms { get; private set; } = null!;
+        public LmsBridgeTestHost Lms { get; private set; } = null!;
         public PortalHost Portal { get; private set; } = null!;
         public FakeTalentLmsData Data => Lms.TalentLms.Data;
         public FakeUser Ann { get; private set; } = null!;
@@ -27,8 +28,8 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
 
         public async Task InitializeAsync()
         {
-            Lms = await LmsBridgeHost.StartAsync();
-            Portal = await PortalHost.StartAsync(Lms.PortalSettings);
+            Lms = await LmsBridgeTestHost.StartAsync(connectTalentLms: false); // the admin connects it through the settings page
+            Portal = await PortalHost.StartAsync(Lms.ClientSettings);
 
             // Ivy teaches Git basics (Ann, Bob); Docker 101 has Bob and Carl. Ann failed the quiz.
             Ann = Data.AddUser("ann.lee@example.com", "Ann", "Lee");
@@ -145,7 +146,7 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
     [Fact]
     public async Task Progress_page_shows_exactly_what_lmsbridge_reports()
     {
-        var expected = await fixture.Lms.ClientAs(Roles.Learner, fixture.AnnInPortal.Email).GetMyProgressAsync(new GetMyProgressRequest());
+        var expected = await fixture.Lms.Client(Roles.Learner, fixture.AnnInPortal.Email).GetMyProgressAsync(new GetMyProgressRequest());
         var git = expected.Courses.Single(c => c.CourseName == "Git basics");
         Assert.True(expected.Matched);
 
@@ -200,14 +201,14 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
         Assert.Equal("/", dismissed.Headers.Location!.OriginalString);
         var (_, after) = await ann.GetPageAsync("/");
         Assert.Null(after.QuerySelector($"[data-reminder='{id}']"));
-        var open = await fixture.Lms.ClientAs(Roles.Learner, fixture.AnnInPortal.Email).ListRemindersAsync(new ListRemindersRequest());
+        var open = await fixture.Lms.Client(Roles.Learner, fixture.AnnInPortal.Email).ListRemindersAsync(new ListRemindersRequest());
         Assert.DoesNotContain(open.Reminders, r => r.Id == id);
     }
 
     [Fact]
     public async Task A_learner_cannot_dismiss_someone_elses_reminder()
     {
-        var annReminders = await fixture.Lms.ClientAs(Roles.Learner, fixture.AnnInPortal.Email).ListRemindersAsync(new ListRemindersRequest { IncludeClosed = true });
+        var annReminders = await fixture.Lms.Client(Roles.Learner, fixture.AnnInPortal.Email).ListRemindersAsync(new ListRemindersRequest { IncludeClosed = true });
         var id = annReminders.Reminders.First().Id;
         using var zoe = await fixture.Portal.SignedInClientAsync(fixture.ZoeInPortal);
         var response = await zoe.PostFormAsync("/Learn/Progress", [new("id", id)], "/Learn/Progress?handler=Acknowledge");
@@ -225,7 +226,7 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
         var rows = page.QuerySelectorAll("[data-test=team-table] tbody tr");
         Assert.Equal(["ann.lee@example.com", "bob@example.com"], rows.Select(r => r.GetAttribute("data-email")!).Order().ToArray());
         Assert.All(rows, r => Assert.Equal(fixture.Git.Id, r.GetAttribute("data-course")));
-        var expected = await fixture.Lms.ClientAs(Roles.Instructor, fixture.IvyInPortal.Email).GetTeamProgressAsync(new GetTeamProgressRequest());
+        var expected = await fixture.Lms.Client(Roles.Instructor, fixture.IvyInPortal.Email).GetTeamProgressAsync(new GetTeamProgressRequest());
         var annRow = expected.Rows.Single(r => r.Email == "ann.lee@example.com");
         Assert.Equal($"{annRow.CompletionPercent}%", page.QuerySelector("tr[data-email='ann.lee@example.com'] [data-test=percent]")!.TextContent);
 

@@ -17,7 +17,7 @@ public sealed class SystemHealthTests : IAsyncLifetime
         _portal = await PortalHost.StartAsync(new Dictionary<string, string?>
         {
             ["services:agent:grpc:0"] = _agent.GrpcAddress.ToString(),
-            ["services:lmsbridge:grpc:0"] = $"http://127.0.0.1:{PortalHost.FreePort()}", // nothing listens there
+            ["services:lmsbridge:grpc:0"] = $"http://127.0.0.1:{FreePort.Next()}", // nothing listens there
             ["Genie:Auth:SigningKey"] = _agent.SigningKey,
         });
     }

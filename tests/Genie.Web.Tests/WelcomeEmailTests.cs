@@ -1,5 +1,6 @@
 using System.Net;
 using Genie.ServiceDefaults.Auth;
+using Genie.Testing;
 using Genie.Web.Notifications;
 using Genie.Web.Tests.Infrastructure;
 
@@ -9,7 +10,7 @@ namespace Genie.Web.Tests;
 public sealed class WelcomeEmailTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly int _smtpPort = PortalHost.FreePort();
+    private readonly int _smtpPort = FreePort.Next();
     private PortalHost _host = null!;
 
     public async Task InitializeAsync() => _host = await PortalHost.StartAsync(new Dictionary<string, string?>

@@ -3,6 +3,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
 using Genie.ServiceDefaults.Grpc.Client;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Analytics;
@@ -10,9 +11,9 @@ namespace Genie.Agent.Tests.Analytics;
 /// <summary>ListFeedback: admins review ratings with the question and answer excerpts, and every read is audited.</summary>
 public sealed class FeedbackReviewTests : IAsyncLifetime
 {
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentHost.StartAsync(new RecordingHandbookSearch());
+    public async Task InitializeAsync() => _agent = await AgentTestHost.StartAsync(new RecordingHandbookSearch());
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 

@@ -4,6 +4,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
 using Genie.ServiceDefaults.Grpc.Client;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Analytics;
@@ -11,9 +12,9 @@ namespace Genie.Agent.Tests.Analytics;
 /// <summary>GetUsageStats over real chats and feedback stored by the service, some moved back in time.</summary>
 public sealed class UsageStatsTests : IAsyncLifetime
 {
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentHost.StartAsync(new RecordingHandbookSearch());
+    public async Task InitializeAsync() => _agent = await AgentTestHost.StartAsync(new RecordingHandbookSearch());
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 

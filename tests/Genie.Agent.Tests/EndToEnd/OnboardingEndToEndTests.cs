@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Genie.Agent.Answering;
-using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
+using Genie.Testing.Hosts;
 
 namespace Genie.Agent.Tests.EndToEnd;
 

@@ -1,12 +1,7 @@
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Retrieval.V1;
-using Genie.Retrieval;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Client;
-using Genie.Testing;
-using Google.Protobuf;
+using Genie.Testing.Hosts;
 
 namespace Genie.Agent.Tests.EndToEnd;
 
@@ -25,13 +20,9 @@ public sealed class RetrievalAndAgent : IAsyncLifetime
         The salary band for a senior engineer is level E5, between 150,000 and 190,000 dollars. Salary bands are reviewed every January.
         """;
 
-    private GrpcChannel _retrievalChannel = null!;
+    public RetrievalTestHost Retrieval { get; private set; } = null!;
 
-    public ServiceTestHost Retrieval { get; private set; } = null!;
-
-    public AgentHost Agent { get; private set; } = null!;
-
-    public RetrievalClient RetrievalClient { get; private set; } = null!;
+    public AgentTestHost Agent { get; private set; } = null!;
 
     public KnowledgeBase Handbook { get; private set; } = null!;
 
@@ -39,52 +30,16 @@ public sealed class RetrievalAndAgent : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var cluster = await PostgresCluster.GetSharedAsync();
-        var signingKey = AuthOptions.GenerateKey();
-        Retrieval = await ServiceTestHost.StartAsync("retrieval", b => b.AddRetrieval(scheduler: false), new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("retrieval"),
-            ["Genie:Retrieval:Embedder:Provider"] = "builtin",
-            [AuthOptions.SigningKeyKey] = signingKey,
-        });
-        _retrievalChannel = Retrieval.CreateChannel();
-        RetrievalClient = new RetrievalClient(_retrievalChannel);
-        Agent = await AgentHost.StartAsync(null, new Dictionary<string, string?>
-        {
-            ["services:retrieval:grpc:0"] = Retrieval.GrpcAddress.ToString(),
-        }, signingKey);
-
-        var admin = new CallOptions { BearerToken = Retrieval.IssueToken(Roles.Admin, "kb-admin") };
-        Handbook = await CreateAsync("Handbook", new Grants { Roles = { Roles.Learner, Roles.Instructor } }, admin,
+        Retrieval = await RetrievalTestHost.StartAsync();
+        Agent = await AgentTestHost.StartAsync(null, Retrieval.ClientSettings);
+        Handbook = await Retrieval.CreateKbWithDocumentsAsync("Handbook", new Grants { Roles = { Roles.Learner, Roles.Instructor } },
             Directory.GetFiles(HandbookFixture.Folder, "*.md").Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
-        Restricted = await CreateAsync("Leadership", new Grants(), admin, [("compensation.md", RestrictedDocument)]);
-    }
-
-    private async Task<KnowledgeBase> CreateAsync(string name, Grants grants, CallOptions admin, IEnumerable<(string Name, string Text)> files)
-    {
-        var kb = await RetrievalClient.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest { Name = name, Grants = grants }, admin);
-        var source = await RetrievalClient.AddSourceAsync(new AddSourceRequest
-        {
-            KnowledgeBaseId = kb.Id,
-            Name = "uploads",
-            Config = new SourceConfig { Upload = new UploadSourceConfig() },
-        }, admin);
-        foreach (var (fileName, text) in files)
-        {
-            await RetrievalClient.UploadDocumentAsync(new UploadDocumentRequest
-            {
-                SourceId = source.Id,
-                FileName = fileName,
-                Content = ByteString.CopyFromUtf8(text),
-            }, admin);
-        }
-        return kb;
+        Restricted = await Retrieval.CreateKbWithDocumentsAsync("Leadership", new Grants(), [("compensation.md", RestrictedDocument)]);
     }
 
     public async Task DisposeAsync()
     {
         await Agent.DisposeAsync();
-        _retrievalChannel.Dispose();
         await Retrieval.DisposeAsync();
     }
 }

@@ -5,7 +5,9 @@ using Genie.Agent.Learning;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
+using Genie.Testing.FakeOllama;
 using Genie.Testing.FakeTalentLms;
+using Genie.Testing.Hosts;
 
 namespace Genie.Agent.Tests.Learning;
 
@@ -15,6 +17,8 @@ namespace Genie.Agent.Tests.Learning;
 /// </summary>
 public sealed class LearningBotTests(LearningWorld world) : IClassFixture<LearningWorld>
 {
+    private const string Model = "llama3.2";
+
     private Task<ChatResult> AskAsync(FakeUser user, string message) =>
         ChatResult.AskAsync(world.Agent.Client, world.As(user), message, bot: "learning");
 
@@ -139,18 +143,21 @@ public sealed class LearningBotTests(LearningWorld world) : IClassFixture<Learni
     [Fact]
     public async Task With_a_model_the_progress_facts_come_from_the_tool_it_calls()
     {
-        await using var ollama = await FakeOllama.StartAsync();
-        ollama.Mode = FakeOllama.Behaviour.CallToolThenAnswer;
-        ollama.AnswerFromToolResult = toolResult =>
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: [Model]);
+        // A tool-calling model: asks for the progress, then answers from the tool's result.
+        ollama.Reply = request =>
         {
-            var courses = JsonNode.Parse(toolResult)!["courses"]!.AsArray();
+            var toolResult = request["messages"]!.AsArray().LastOrDefault(m => (string?)m!["role"] == "tool");
+            if (toolResult is null)
+                return FakeChatReply.CallTool(LearningTools.GetMyProgress);
+            var courses = JsonNode.Parse((string)toolResult["content"]!)!["courses"]!.AsArray();
             var started = courses.First(c => (int)c!["completionPercent"]! > 0)!;
-            return $"Continue with {started["nextUnit"]!["name"]} in {started["courseName"]} (you're at {started["completionPercent"]}%).";
+            return FakeChatReply.Text($"Continue with {started["nextUnit"]!["name"]} in {started["courseName"]} (you're at {started["completionPercent"]}%).");
         };
         await using var agent = await world.StartAgentAsync(new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:learning:Provider"] = "ollama",
-            ["Genie:Agent:Bots:learning:Model"] = ollama.ModelName,
+            ["Genie:Agent:Bots:learning:Model"] = Model,
             ["Genie:Agent:Bots:learning:Endpoint"] = ollama.Address.ToString(),
         });
         var git = (await ProgressOfAsync(world.Ann)).Courses.Single(c => c.CourseName == world.Git.Name);
@@ -158,7 +165,7 @@ public sealed class LearningBotTests(LearningWorld world) : IClassFixture<Learni
         var result = await ChatResult.AskAsync(agent.Client, world.As(world.Ann), "Where should I pick up my training?", bot: "learning");
 
         Assert.Equal($"Continue with {git.NextUnit.Name} in {git.CourseName} (you're at {git.CompletionPercent}%).", result.Answer);
-        Assert.Equal($"ollama/{ollama.ModelName}", result.Completed.Model);
+        Assert.Equal($"ollama/{Model}", result.Completed.Model);
         var requests = ollama.ChatRequests.ToList();
         Assert.Equal(2, requests.Count);
         var offered = requests[0]["tools"]!.AsArray().Select(t => (string?)t!["function"]!["name"]).ToList();
@@ -227,12 +234,12 @@ public sealed class LearningBotTests(LearningWorld world) : IClassFixture<Learni
     [Fact]
     public async Task A_failing_model_is_replaced_by_the_direct_answer_from_LmsBridge()
     {
-        await using var ollama = await FakeOllama.StartAsync();
-        ollama.Mode = FakeOllama.Behaviour.FailMidStream;
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: [Model]);
+        ollama.FailAfterChunks = 3;
         await using var agent = await world.StartAgentAsync(new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:learning:Provider"] = "ollama",
-            ["Genie:Agent:Bots:learning:Model"] = ollama.ModelName,
+            ["Genie:Agent:Bots:learning:Model"] = Model,
             ["Genie:Agent:Bots:learning:Endpoint"] = ollama.Address.ToString(),
         });
         var git = (await ProgressOfAsync(world.Ann)).Courses.Single(c => c.CourseName == world.Git.Name);

@@ -1,16 +1,11 @@
 using Genie.Agent.Tests.Support;
-using Genie.Contracts.Lms.V1;
-using Genie.LmsBridge;
-using Genie.LmsBridge.Settings;
 using Genie.LmsBridge.Sync;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Database;
 using Genie.ServiceDefaults.Grpc.Client;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.Testing;
 using Genie.Testing.FakeTalentLms;
-using Microsoft.Extensions.DependencyInjection;
+using Genie.Testing.Hosts;
 
 namespace Genie.Agent.Tests.Learning;
 
@@ -22,15 +17,9 @@ namespace Genie.Agent.Tests.Learning;
 /// </summary>
 public sealed class LearningWorld : IAsyncLifetime
 {
-    private readonly List<GrpcChannel> _channels = [];
+    public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
 
-    public string SigningKey { get; } = AuthOptions.GenerateKey();
-
-    public FakeTalentLmsServer Lms { get; private set; } = null!;
-
-    public ServiceTestHost LmsBridge { get; private set; } = null!;
-
-    public AgentHost Agent { get; private set; } = null!;
+    public AgentTestHost Agent { get; private set; } = null!;
 
     public FakeUser Ann { get; private set; } = null!;
 
@@ -46,8 +35,8 @@ public sealed class LearningWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Lms = await FakeTalentLmsServer.StartAsync();
-        var portal = Lms.Data;
+        LmsBridge = await LmsBridgeTestHost.StartAsync();
+        var portal = LmsBridge.TalentLms.Data;
         Ann = portal.AddUser("ann.lee@example.com", "Ann", "Lee");
         Bob = portal.AddUser("bob.stone@example.com", "Bob", "Stone");
         Git = portal.AddCourse("Git basics", "GIT-101");
@@ -72,60 +61,27 @@ public sealed class LearningWorld : IAsyncLifetime
             new FakeQuestion("Which command creates a branch?", true, ["git branch"], ["git branch"]));
         portal.CompleteUnit(Bob, container, new DateTimeOffset(2024, 3, 3, 9, 0, 0, TimeSpan.Zero));
 
-        var cluster = await PostgresCluster.GetSharedAsync();
-        LmsBridge = await ServiceTestHost.StartAsync("lmsbridge",
-            builder =>
-            {
-                builder.AddGenieDatabase("lms", typeof(LmsHandler).Assembly);
-                builder.AddLmsBridge(scheduledSync: false);
-                builder.Services.AddGrpcService<LmsHandler>(LmsReflection.Descriptor.Services[0]);
-            },
-            new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("lms"),
-                [AuthOptions.SigningKeyKey] = SigningKey,
-            });
-        await LmsBridge.Services.GetRequiredService<LmsSettingsStore>()
-            .SetAsync(new LmsSettingsChange(Lms.Domain, Lms.ApiKey, null, null, null), "test", default);
-        var sync = await LmsBridge.Services.GetRequiredService<LmsSync>().RunAsync("manual", _ => ValueTask.CompletedTask, default);
-        if (sync.Run.State != SyncStates.Succeeded) throw new InvalidOperationException($"The fixture sync ended {sync.Run.State}: {sync.Run.Error}");
+        var sync = await LmsBridge.SyncAsync();
+        if (sync.State != SyncStates.Succeeded) throw new InvalidOperationException($"The fixture sync ended {sync.State}: {sync.Error}");
 
         Agent = await StartAgentAsync();
     }
 
     /// <summary>Another Agent on the same LmsBridge (or another endpoint), e.g. with a model configured.</summary>
-    public Task<AgentHost> StartAgentAsync(IDictionary<string, string?>? settings = null)
-    {
-        var all = new Dictionary<string, string?> { ["services:lmsbridge:grpc:0"] = LmsBridge.GrpcAddress.ToString() };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-            all[key] = value;
-        return AgentHost.StartAsync(new RecordingHandbookSearch(), all, SigningKey);
-    }
+    public Task<AgentTestHost> StartAgentAsync(IDictionary<string, string?>? settings = null) =>
+        AgentTestHost.StartAsync(new RecordingHandbookSearch(), TestSettings.Merge(LmsBridge.ClientSettings, settings));
 
     /// <summary>A person's call options for the Agent: identity only from the signed token.</summary>
     public CallOptions As(FakeUser user) => As(user.Email, user.FirstName);
 
-    public CallOptions As(string email, string name) => new()
-    {
-        BearerToken = Agent.Host.Tokens.Issue($"genie-{email}", email, name, Roles.Learner, TimeSpan.FromMinutes(30)),
-        Deadline = DateTimeOffset.UtcNow.AddSeconds(60),
-    };
+    public CallOptions As(string email, string name) => Agent.As($"genie-{email}", Roles.Learner, email, name);
 
     /// <summary>What LmsBridge itself answers this learner: the reference the bot's facts are checked against.</summary>
-    public LmsClient LmsAs(FakeUser user)
-    {
-        var token = LmsBridge.Tokens.Issue($"genie-{user.Email}", user.Email, user.FirstName, Roles.Learner, TimeSpan.FromMinutes(30));
-        var channel = LmsBridge.CreateChannel(new GrpcChannelOptions { DefaultBearerToken = () => token });
-        _channels.Add(channel);
-        return new LmsClient(channel);
-    }
+    public LmsClient LmsAs(FakeUser user) => LmsBridge.Client(Roles.Learner, user.Email, user.FirstName);
 
     public async Task DisposeAsync()
     {
-        foreach (var channel in _channels)
-            channel.Dispose();
         await Agent.DisposeAsync();
         await LmsBridge.DisposeAsync();
-        await Lms.DisposeAsync();
     }
 }

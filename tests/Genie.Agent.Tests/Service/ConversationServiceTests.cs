@@ -2,6 +2,7 @@ using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Service;
@@ -10,9 +11,9 @@ namespace Genie.Agent.Tests.Service;
 public sealed class ConversationServiceTests : IAsyncLifetime
 {
     private readonly RecordingHandbookSearch _search = new();
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentHost.StartAsync(_search);
+    public async Task InitializeAsync() => _agent = await AgentTestHost.StartAsync(_search);
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 

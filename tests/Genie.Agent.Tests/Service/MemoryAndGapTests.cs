@@ -4,6 +4,7 @@ using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 
 namespace Genie.Agent.Tests.Service;
 
@@ -11,9 +12,9 @@ namespace Genie.Agent.Tests.Service;
 public sealed class MemoryAndGapTests : IAsyncLifetime
 {
     private const string LongQuestion = "How do I get a PIV card and how long does it take?";
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
 
-    public async Task InitializeAsync() => _agent = await AgentHost.StartAsync(new RecordingHandbookSearch());
+    public async Task InitializeAsync() => _agent = await AgentTestHost.StartAsync(new RecordingHandbookSearch());
 
     public async Task DisposeAsync() => await _agent.DisposeAsync();
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
+using Genie.Testing.FakeOllama;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Service;
@@ -8,14 +10,18 @@ namespace Genie.Agent.Tests.Service;
 /// <summary>The ollama provider end to end against a fake that follows Ollama's documented /api/chat shapes.</summary>
 public sealed class OllamaProviderTests : IAsyncLifetime
 {
+    /// <summary>The model's answer (markers included, as a model would write them); [7] points at no source.</summary>
+    private const string ModelAnswer = "Getting a PIV card takes two to three weeks [1]. The background check is slowest [7].";
+
     private readonly RecordingHandbookSearch _search = new();
-    private FakeOllama _ollama = null!;
-    private AgentHost _agent = null!;
+    private FakeOllamaServer _ollama = null!;
+    private AgentTestHost _agent = null!;
 
     public async Task InitializeAsync()
     {
-        _ollama = await FakeOllama.StartAsync();
-        _agent = await AgentHost.StartAsync(_search, new Dictionary<string, string?>
+        _ollama = await FakeOllamaServer.StartAsync(installed: ["llama3.2"]);
+        _ollama.Reply = _ => FakeChatReply.Text(ModelAnswer);
+        _agent = await AgentTestHost.StartAsync(_search, new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:onboarding:Provider"] = "ollama",
             ["Genie:Agent:Bots:onboarding:Model"] = "llama3.2",
@@ -36,8 +42,6 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     [Fact]
     public async Task Streams_the_models_answer_maps_markers_to_citations_and_drops_markers_that_point_at_nothing()
     {
-        _ollama.Mode = FakeOllama.Behaviour.Answer;
-
         var result = await ChatResult.AskAsync(_agent.Client, _agent.As("olga"), "How long does it take to get a PIV card?");
 
         Assert.Equal("Getting a PIV card takes two to three weeks [1]. The background check is slowest.", result.Answer);
@@ -59,8 +63,6 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_prompt_injection_document_reaches_the_model_only_fenced_as_data()
     {
-        _ollama.Mode = FakeOllama.Behaviour.Answer;
-
         await ChatResult.AskAsync(_agent.Client, _agent.As("pia"), "When are the office plants watered?");
 
         var messages = _ollama.ChatRequests.Last()["messages"]!.AsArray().Select(m => (Role: m!["role"]!.GetValue<string>(), Content: m["content"]!.GetValue<string>())).ToList();
@@ -80,7 +82,7 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_failure_mid_stream_falls_back_to_the_builtin_answer_with_the_reason()
     {
-        _ollama.Mode = FakeOllama.Behaviour.FailMidStream;
+        _ollama.FailAfterChunks = 3;
         var user = _agent.As("quinn");
 
         var result = await ChatResult.AskAsync(_agent.Client, user, "How long does it take to get a PIV card?");
@@ -104,8 +106,6 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_model_falls_back_with_ollamas_own_error()
     {
-        _ollama.Mode = FakeOllama.Behaviour.Answer;
-
         var result = await ChatResult.AskAsync(_agent.Client, _agent.As("rita"), "How long does it take to get a PIV card?", bot: "learning");
 
         Assert.Contains("model \"qwen2.5:0.5b\" not found, try pulling it first", result.Completed.FallbackReason);
@@ -116,7 +116,7 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_model_that_sends_nothing_in_time_falls_back()
     {
-        _ollama.Mode = FakeOllama.Behaviour.SilentUntilCancelled;
+        _ollama.StallAfterChunks = 0;
 
         var result = await ChatResult.AskAsync(_agent.Client, _agent.As("sam"), "How do I request annual leave?");
 
@@ -127,7 +127,7 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     [Fact]
     public async Task Cancelling_the_call_stores_what_was_said_so_far_marked_incomplete()
     {
-        _ollama.Mode = FakeOllama.Behaviour.StallAfterFirstChunk;
+        _ollama.StallAfterChunks = 1;
         using var cancel = new CancellationTokenSource();
         var options = _agent.As("tess") with { CancellationToken = cancel.Token };
         string? conversationId = null;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Genie.Agent.Telemetry;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
+using Genie.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Genie.Agent.Tests.Service;
@@ -14,12 +15,12 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
 {
     private readonly RecordingHandbookSearch _search = new();
     private FakeOpenAi _openAi = null!;
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
 
     public async Task InitializeAsync()
     {
         _openAi = await FakeOpenAi.StartAsync();
-        _agent = await AgentHost.StartAsync(_search, new Dictionary<string, string?>
+        _agent = await AgentTestHost.StartAsync(_search, new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:onboarding:Provider"] = "openai",
             ["Genie:Agent:Bots:onboarding:Model"] = _openAi.ModelName,
@@ -179,7 +180,7 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_api_key_is_a_fallback_that_says_so()
     {
-        await using var other = await AgentHost.StartAsync(_search, new Dictionary<string, string?>
+        await using var other = await AgentTestHost.StartAsync(_search, new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:onboarding:Provider"] = "openai",
             ["Genie:Agent:Bots:onboarding:Model"] = _openAi.ModelName,

@@ -2,6 +2,7 @@ using Genie.Agent.Answering;
 using Genie.Agent.Telemetry;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
+using Genie.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Genie.Agent.Tests.Telemetry;
@@ -9,12 +10,12 @@ namespace Genie.Agent.Tests.Telemetry;
 /// <summary>The Agent's metrics: answer latency, time to first token, the "don't know" rate and the feedback ratio.</summary>
 public sealed class AgentMetricsTests : IAsyncLifetime
 {
-    private AgentHost _agent = null!;
+    private AgentTestHost _agent = null!;
     private AgentTelemetry _telemetry = null!;
 
     public async Task InitializeAsync()
     {
-        _agent = await AgentHost.StartAsync(new RecordingHandbookSearch());
+        _agent = await AgentTestHost.StartAsync(new RecordingHandbookSearch());
         _telemetry = _agent.Host.Services.GetRequiredService<AgentTelemetry>();
     }
 

@@ -1,4 +1,5 @@
 using Genie.Testing;
+using Genie.Testing.FakeOllama;
 using Genie.AppHost.Ollama;
 using Genie.AppHost.Projects;
 using Genie.AppHost.Testing;
@@ -11,12 +12,12 @@ public sealed class OllamaProvisioningTests(ITestOutputHelper output)
     [Fact]
     public async Task A_missing_model_is_pulled_with_progress_and_the_services_get_the_url()
     {
-        await using var ollama = await FakeOllama.StartAsync(installed: ["nomic-embed-text:latest"], library: ["llama3.2", "nomic-embed-text"]);
-        var (app, environment) = await StartWithOllamaAsync(ollama.Url);
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: ["nomic-embed-text:latest"], library: ["llama3.2", "nomic-embed-text"]);
+        var (app, environment) = await StartWithOllamaAsync(ollama.Address);
         await using (app)
         {
             Assert.Equal(["llama3.2"], ollama.Pulled);
-            Assert.Contains($"Genie__Ollama__Url={ollama.Url.ToString().TrimEnd('/')}", environment);
+            Assert.Contains($"Genie__Ollama__Url={ollama.Address.ToString().TrimEnd('/')}", environment);
             Assert.Contains("Genie__Ollama__ChatModel=llama3.2", environment);
             Assert.Contains("Genie__Ollama__EmbeddingModel=nomic-embed-text", environment);
             Assert.Contains("ollama: pulling llama3.2", app.Output);
@@ -27,8 +28,8 @@ public sealed class OllamaProvisioningTests(ITestOutputHelper output)
     [Fact]
     public async Task A_model_that_cannot_be_pulled_means_built_in_models()
     {
-        await using var ollama = await FakeOllama.StartAsync(installed: [], library: ["nomic-embed-text"]);
-        var (app, environment) = await StartWithOllamaAsync(ollama.Url);
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: [], library: ["nomic-embed-text"]);
+        var (app, environment) = await StartWithOllamaAsync(ollama.Address);
         await using (app)
         {
             Assert.DoesNotContain(environment, line => line.StartsWith("Genie__Ollama__", StringComparison.Ordinal));

@@ -1,5 +1,6 @@
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 
 namespace Genie.LmsBridge.Tests.Progress;
 
@@ -11,7 +12,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LmsBridgeTestHost.StartAsync();
-        _portal = new PortalScenario(_host.Portal);
+        _portal = new PortalScenario(_host.TalentLms.Data);
         await _host.SyncAsync();
     }
 
@@ -77,9 +78,9 @@ public sealed class AuthorizationTests : IAsyncLifetime
             ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "nobody@example.com", CourseId = _portal.Git.Id }));
 
         Assert.Equal((_portal.Carl.Id, false), (assigned.TalentlmsUserId, assigned.AlreadyEnrolled));
-        Assert.True(_host.Portal.IsEnrolled(_portal.Carl, _portal.Git));
+        Assert.True(_host.TalentLms.Data.IsEnrolled(_portal.Carl, _portal.Git));
         Assert.True(again.AlreadyEnrolled);
-        Assert.Contains(_host.Lms.Requests, r => r == "POST /api/v1/addusertocourse");
+        Assert.Contains(_host.TalentLms.Requests, r => r == "POST /api/v1/addusertocourse");
         var carl = await _host.Client("learner", "carl@example.com").GetMyProgressAsync(new GetMyProgressRequest());
         Assert.Contains(carl.Courses, c => c.CourseId == _portal.Git.Id && c.CompletionPercent == 0);
         Assert.Equal(StatusCode.PermissionDenied, outside.Status);

@@ -1,5 +1,6 @@
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 
 namespace Genie.LmsBridge.Tests.Progress;
 
@@ -12,7 +13,7 @@ public sealed class ProgressTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LmsBridgeTestHost.StartAsync();
-        _portal = new PortalScenario(_host.Portal);
+        _portal = new PortalScenario(_host.TalentLms.Data);
         await _host.SyncAsync();
     }
 
@@ -40,7 +41,7 @@ public sealed class ProgressTests : IAsyncLifetime
     [Fact]
     public async Task The_next_unit_skips_completed_units_and_comes_back_to_a_failed_test()
     {
-        _host.Portal.CompleteUnit(_portal.Ann, _portal.Branches, new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero));
+        _host.TalentLms.Data.CompleteUnit(_portal.Ann, _portal.Branches, new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero));
         await _host.SyncAsync();
 
         var git = (await _host.Client("learner", "ann.lee@example.com").GetMyProgressAsync(new GetMyProgressRequest())).Courses[0];

@@ -3,6 +3,7 @@ using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.FakeTalentLms;
+using Genie.Testing.Hosts;
 
 namespace Genie.LmsBridge.Tests.Reminders;
 
@@ -16,7 +17,7 @@ public sealed class ReminderTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LmsBridgeTestHost.StartAsync(clock: _clock);
-        _portal = new PortalScenario(_host.Portal);
+        _portal = new PortalScenario(_host.TalentLms.Data);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -55,7 +56,7 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.DoesNotContain(afterAck, r => r.Rule == ReminderRule.FailedTest);
 
         // A retake that fails again is a new cause; the fresh activity ends the no-progress period.
-        _host.Portal.RecordTest(_portal.Ann, _portal.Quiz, 60, passed: false, _clock.Now.AddHours(-1),
+        _host.TalentLms.Data.RecordTest(_portal.Ann, _portal.Quiz, 60, passed: false, _clock.Now.AddHours(-1),
             new FakeQuestion("What does git rebase do?", false, ["Merges branches"], ["Replays commits onto another base"]));
         await _host.SyncAsync();
         var all = (await Ann.ListRemindersAsync(new ListRemindersRequest { IncludeClosed = true })).Reminders;
@@ -71,7 +72,7 @@ public sealed class ReminderTests : IAsyncLifetime
     [Fact]
     public async Task Due_soon_uses_the_enrolment_expiry()
     {
-        _host.Portal.SetEnrollmentExpiry(_portal.Carl, _portal.Docker, _clock.Now.AddDays(2));
+        _host.TalentLms.Data.SetEnrollmentExpiry(_portal.Carl, _portal.Docker, _clock.Now.AddDays(2));
         await _host.SyncAsync();
 
         var carl = (await _host.Client("learner", "carl@example.com").ListRemindersAsync(new ListRemindersRequest())).Reminders;

@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 
 namespace Genie.LmsBridge.Tests.Settings;
 
@@ -11,8 +12,8 @@ public sealed class SettingsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await LmsBridgeTestHost.StartAsync(configure: false);
-        _ = new PortalScenario(_host.Portal);
+        _host = await LmsBridgeTestHost.StartAsync(connectTalentLms: false);
+        _ = new PortalScenario(_host.TalentLms.Data);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -22,19 +23,19 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         var admin = _host.Admin();
 
-        var saved = await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.Lms.Domain, ApiKey = _host.Lms.ApiKey, SyncIntervalMinutes = 30 });
-        var renamed = await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.Lms.Domain + "/" });
+        var saved = await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain, ApiKey = _host.TalentLms.ApiKey, SyncIntervalMinutes = 30 });
+        var renamed = await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain + "/" });
         var read = await admin.GetLmsSettingsAsync(new GetLmsSettingsRequest());
 
         Assert.True(saved.ApiKeyConfigured);
-        Assert.Equal(_host.Lms.ApiKey[^4..], saved.ApiKeyLast4);
+        Assert.Equal(_host.TalentLms.ApiKey[^4..], saved.ApiKeyLast4);
         Assert.Equal(30, read.SyncIntervalMinutes);
-        Assert.Equal((true, _host.Lms.ApiKey[^4..]), (renamed.ApiKeyConfigured, renamed.ApiKeyLast4));
-        Assert.DoesNotContain(_host.Lms.ApiKey, read.ToString());
+        Assert.Equal((true, _host.TalentLms.ApiKey[^4..]), (renamed.ApiKeyConfigured, renamed.ApiKeyLast4));
+        Assert.DoesNotContain(_host.TalentLms.ApiKey, read.ToString());
         await using var db = await _host.Db.OpenConnectionAsync();
         var cipher = await db.ExecuteScalarAsync<byte[]>("SELECT api_key_cipher FROM lms.settings");
-        Assert.DoesNotContain(_host.Lms.ApiKey, Encoding.UTF8.GetString(cipher!));
-        Assert.Equal(1 + 12 + 16 + _host.Lms.ApiKey.Length, cipher!.Length);
+        Assert.DoesNotContain(_host.TalentLms.ApiKey, Encoding.UTF8.GetString(cipher!));
+        Assert.Equal(1 + 12 + 16 + _host.TalentLms.ApiKey.Length, cipher!.Length);
     }
 
     [Fact]
@@ -42,8 +43,8 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         var admin = _host.Admin();
 
-        var wrong = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest { Domain = _host.Lms.Domain, ApiKey = "not-the-right-key" });
-        var right = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest { Domain = _host.Lms.Domain, ApiKey = _host.Lms.ApiKey });
+        var wrong = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest { Domain = _host.TalentLms.Domain, ApiKey = "not-the-right-key" });
+        var right = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest { Domain = _host.TalentLms.Domain, ApiKey = _host.TalentLms.ApiKey });
 
         Assert.False(wrong.Ok);
         Assert.Equal(401, wrong.HttpStatus);
@@ -58,9 +59,9 @@ public sealed class SettingsTests : IAsyncLifetime
         var admin = _host.Admin();
 
         var unconfigured = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest());
-        await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.Lms.Domain, ApiKey = "stale-key-1234" });
+        await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain, ApiKey = "stale-key-1234" });
         var stale = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest());
-        var newKeyStoredDomain = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest { ApiKey = _host.Lms.ApiKey });
+        var newKeyStoredDomain = await admin.TestLmsConnectionAsync(new TestLmsConnectionRequest { ApiKey = _host.TalentLms.ApiKey });
 
         Assert.False(unconfigured.Ok);
         Assert.Contains("not configured", unconfigured.Error);
@@ -73,9 +74,9 @@ public sealed class SettingsTests : IAsyncLifetime
     public async Task A_sync_with_a_wrong_key_fails_clearly_and_keeps_the_previous_data()
     {
         var admin = _host.Admin();
-        await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.Lms.Domain, ApiKey = _host.Lms.ApiKey });
+        await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain, ApiKey = _host.TalentLms.ApiKey });
         await _host.SyncAsync();
-        await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.Lms.Domain, ApiKey = "revoked-key-9999" });
+        await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain, ApiKey = "revoked-key-9999" });
 
         var messages = new List<SyncProgress>();
         await foreach (var message in admin.SyncNow(new SyncNowRequest()))

@@ -1,6 +1,7 @@
 using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Settings;
 using Genie.LmsBridge.Sync;
+using Genie.Testing.Hosts;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Genie.LmsBridge.Tests.Sync;
@@ -13,8 +14,8 @@ public sealed class ScheduledSyncTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LmsBridgeTestHost.StartAsync(clock: _clock);
-        _ = new PortalScenario(_host.Portal);
-        await _host.Admin().SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.Lms.Domain, SyncIntervalMinutes = 30 });
+        _ = new PortalScenario(_host.TalentLms.Data);
+        await _host.Admin().SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain, SyncIntervalMinutes = 30 });
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();

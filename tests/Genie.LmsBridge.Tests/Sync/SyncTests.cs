@@ -3,6 +3,7 @@ using Dapper;
 using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Sync;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 
 namespace Genie.LmsBridge.Tests.Sync;
 
@@ -14,7 +15,7 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await LmsBridgeTestHost.StartAsync();
-        _portal = new PortalScenario(_host.Portal);
+        _portal = new PortalScenario(_host.TalentLms.Data);
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -49,12 +50,12 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task A_second_sync_fetches_only_enrolments_whose_progress_changed()
     {
         await _host.SyncAsync();
-        _host.Lms.ClearRequestLog();
-        _host.Portal.CompleteUnit(_portal.Bob, _portal.DockerIntro, new DateTimeOffset(2024, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        _host.TalentLms.ClearRequestLog();
+        _host.TalentLms.Data.CompleteUnit(_portal.Bob, _portal.DockerIntro, new DateTimeOffset(2024, 4, 1, 9, 0, 0, TimeSpan.Zero));
 
         var run = await _host.SyncAsync();
 
-        var statusCalls = _host.Lms.Requests.Where(r => r.Contains("getuserstatusincourse", StringComparison.Ordinal)).ToList();
+        var statusCalls = _host.TalentLms.Requests.Where(r => r.Contains("getuserstatusincourse", StringComparison.Ordinal)).ToList();
         Assert.Equal([$"GET /api/v1/getuserstatusincourse/course_id:{_portal.Docker.Id},user_id:{_portal.Bob.Id}"], statusCalls);
         Assert.Equal(5, run.SkippedUnchanged); // everyone but Bob in Docker, instructors included
         await using var db = await _host.Db.OpenConnectionAsync();
@@ -67,12 +68,12 @@ public sealed class SyncTests : IAsyncLifetime
     [Fact]
     public async Task A_429_during_sync_waits_for_the_reset_and_the_sync_succeeds()
     {
-        _host.Lms.RateLimitNext(2, TimeSpan.FromMilliseconds(500));
+        _host.TalentLms.RateLimitNext(2, TimeSpan.FromMilliseconds(500));
 
         var run = await _host.SyncAsync();
 
         Assert.Equal(SyncStates.Succeeded, run.State);
-        Assert.Equal(3, _host.Lms.Requests.Count(r => r == "GET /api/v1/users"));
+        Assert.Equal(3, _host.TalentLms.Requests.Count(r => r == "GET /api/v1/users"));
         Assert.Equal(5, run.Users);
     }
 
@@ -80,9 +81,9 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task A_malformed_course_payload_is_recorded_and_that_course_keeps_its_previous_data()
     {
         await _host.SyncAsync();
-        _host.Portal.CompleteUnit(_portal.Ann, _portal.Branches, new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero));
-        _host.Portal.CompleteUnit(_portal.Bob, _portal.DockerIntro, new DateTimeOffset(2024, 4, 1, 9, 0, 0, TimeSpan.Zero));
-        _host.Lms.RespondAlways($"courses/id:{_portal.Git.Id}", HttpStatusCode.OK, "{\"id\":\"" + _portal.Git.Id + "\",\"name\":\"Git basics\",\"units\":\"oops\"}");
+        _host.TalentLms.Data.CompleteUnit(_portal.Ann, _portal.Branches, new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero));
+        _host.TalentLms.Data.CompleteUnit(_portal.Bob, _portal.DockerIntro, new DateTimeOffset(2024, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        _host.TalentLms.RespondAlways($"courses/id:{_portal.Git.Id}", HttpStatusCode.OK, "{\"id\":\"" + _portal.Git.Id + "\",\"name\":\"Git basics\",\"units\":\"oops\"}");
 
         var run = await _host.SyncAsync();
 
@@ -105,8 +106,8 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task A_malformed_user_list_fails_the_sync_and_changes_nothing()
     {
         await _host.SyncAsync();
-        _host.Portal.CompleteUnit(_portal.Bob, _portal.DockerIntro, new DateTimeOffset(2024, 4, 1, 9, 0, 0, TimeSpan.Zero));
-        _host.Lms.RespondAlways("users", HttpStatusCode.OK, "[{\"id\":\"100\",\"email\":\"ann.lee@example.com\"},{\"login\":\"no-id\"}]");
+        _host.TalentLms.Data.CompleteUnit(_portal.Bob, _portal.DockerIntro, new DateTimeOffset(2024, 4, 1, 9, 0, 0, TimeSpan.Zero));
+        _host.TalentLms.RespondAlways("users", HttpStatusCode.OK, "[{\"id\":\"100\",\"email\":\"ann.lee@example.com\"},{\"login\":\"no-id\"}]");
 
         var run = await _host.SyncAsync();
 
@@ -122,8 +123,8 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task A_failed_learner_detail_keeps_that_learner_previous_progress_and_is_retried_next_time()
     {
         await _host.SyncAsync();
-        _host.Portal.CompleteUnit(_portal.Ann, _portal.Branches, new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero));
-        _host.Lms.RespondOnce($"getuserstatusincourse/course_id:{_portal.Git.Id},user_id:{_portal.Ann.Id}", HttpStatusCode.NotFound,
+        _host.TalentLms.Data.CompleteUnit(_portal.Ann, _portal.Branches, new DateTimeOffset(2024, 3, 5, 9, 0, 0, TimeSpan.Zero));
+        _host.TalentLms.RespondOnce($"getuserstatusincourse/course_id:{_portal.Git.Id},user_id:{_portal.Ann.Id}", HttpStatusCode.NotFound,
             "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"The requested user does not exist\"}}");
 
         var partial = await _host.SyncAsync();
@@ -141,7 +142,7 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task Users_and_enrolments_removed_in_TalentLms_are_removed_here()
     {
         await _host.SyncAsync();
-        _host.Portal.RemoveUser(_portal.Carl);
+        _host.TalentLms.Data.RemoveUser(_portal.Carl);
 
         await _host.SyncAsync();
 
@@ -153,7 +154,7 @@ public sealed class SyncTests : IAsyncLifetime
     [Fact]
     public async Task Without_settings_a_sync_fails_with_a_clear_message()
     {
-        await using var host = await LmsBridgeTestHost.StartAsync(configure: false);
+        await using var host = await LmsBridgeTestHost.StartAsync(connectTalentLms: false);
 
         var run = await host.SyncAsync();
 

@@ -1,4 +1,5 @@
 using Genie.Retrieval.Embeddings;
+using Genie.Testing.FakeOllama;
 
 namespace Genie.Retrieval.Tests.Embeddings;
 
@@ -7,15 +8,15 @@ public class OllamaEmbeddingGeneratorTests
     [Fact]
     public async Task Embeds_a_batch_through_api_embed()
     {
-        await using var ollama = await FakeOllama.StartAsync("all-minilm", 384);
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: ["all-minilm"], embeddingDimension: 384);
         using var http = new HttpClient();
-        using var embedder = new OllamaEmbeddingGenerator(http, ollama.Url, "all-minilm");
+        using var embedder = new OllamaEmbeddingGenerator(http, ollama.Address, "all-minilm");
 
         var result = await embedder.GenerateAsync(["first text", "second text"]);
 
         Assert.Equal(2, result.Count);
-        Assert.Equal(FakeOllama.Vector("first text", 384), result[0].Vector.ToArray());
-        Assert.Equal(FakeOllama.Vector("second text", 384), result[1].Vector.ToArray());
+        Assert.Equal(FakeOllamaServer.Vector("first text", 384), result[0].Vector.ToArray());
+        Assert.Equal(FakeOllamaServer.Vector("second text", 384), result[1].Vector.ToArray());
         var request = Assert.Single(ollama.EmbedRequests);
         Assert.Equal("all-minilm", request["model"]!.GetValue<string>());
         Assert.Equal(["first text", "second text"], request["input"]!.AsArray().Select(n => n!.GetValue<string>()));
@@ -25,9 +26,9 @@ public class OllamaEmbeddingGeneratorTests
     [Fact]
     public async Task An_unknown_model_reports_ollamas_error()
     {
-        await using var ollama = await FakeOllama.StartAsync("all-minilm");
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: ["all-minilm"]);
         using var http = new HttpClient();
-        using var embedder = new OllamaEmbeddingGenerator(http, ollama.Url, "nomic-embed-text");
+        using var embedder = new OllamaEmbeddingGenerator(http, ollama.Address, "nomic-embed-text");
 
         var error = await Assert.ThrowsAsync<EmbeddingProviderException>(() => embedder.GenerateAsync(["x"]));
         Assert.Contains("404", error.Message);
@@ -37,8 +38,8 @@ public class OllamaEmbeddingGeneratorTests
     [Fact]
     public async Task The_factory_probes_the_models_real_dimension()
     {
-        await using var ollama = await FakeOllama.StartAsync("all-minilm", 96);
-        var factory = new EmbedderFactory(new EmbedderOptions { Provider = "auto", OllamaUrl = ollama.Url.ToString(), OllamaModel = "all-minilm" }, new SimpleHttpClientFactory());
+        await using var ollama = await FakeOllamaServer.StartAsync(installed: ["all-minilm"], embeddingDimension: 96);
+        var factory = new EmbedderFactory(new EmbedderOptions { Provider = "auto", OllamaUrl = ollama.Address.ToString(), OllamaModel = "all-minilm" }, new SimpleHttpClientFactory());
 
         var choice = await factory.ResolveAsync(null, null, 0, default);
 

@@ -1,10 +1,11 @@
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 using Google.Protobuf;
 
 namespace Genie.Retrieval.Tests.Service;
 
-public class IngestionTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>, IDisposable
+public class IngestionTests(RetrievalTestHost service) : IClassFixture<RetrievalTestHost>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("genie-ingest-").FullName;
 
@@ -121,7 +122,7 @@ public class IngestionTests(RetrievalServiceFixture service) : IClassFixture<Ret
 
         var oversize = await Assert.ThrowsAsync<RpcException>(() => service.Client.UploadDocumentAsync(new UploadDocumentRequest
         {
-            SourceId = source.Id, FileName = "huge.txt", Content = ByteString.CopyFrom(new byte[RetrievalServiceFixture.MaxUploadBytes + 1]),
+            SourceId = source.Id, FileName = "huge.txt", Content = ByteString.CopyFrom(new byte[RetrievalTestHost.MaxUploadBytes + 1]),
         }, service.Admin));
         Assert.Equal(StatusCode.InvalidArgument, oversize.Status);
         Assert.StartsWith("content:", oversize.Detail);

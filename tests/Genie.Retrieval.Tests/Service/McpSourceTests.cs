@@ -1,11 +1,12 @@
 using Dapper;
 using Genie.Contracts.Retrieval.V1;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Retrieval.Tests.Service;
 
 /// <summary>A real MCP peer: <c>@modelcontextprotocol/server-filesystem</c> from tests/node, spawned over stdio by the service.</summary>
-public class McpSourceTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>, IDisposable
+public class McpSourceTests(RetrievalTestHost service) : IClassFixture<RetrievalTestHost>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("genie-mcp-").FullName;
 

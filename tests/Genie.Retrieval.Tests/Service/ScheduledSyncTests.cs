@@ -1,12 +1,13 @@
 using Dapper;
 using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Ingestion;
+using Genie.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Genie.Retrieval.Tests.Service;
 
-public class ScheduledSyncTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>, IDisposable
+public class ScheduledSyncTests(RetrievalTestHost service) : IClassFixture<RetrievalTestHost>, IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("genie-schedule-").FullName;
 
@@ -41,7 +42,7 @@ public class ScheduledSyncTests(RetrievalServiceFixture service) : IClassFixture
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
-public class UpdateSourceTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>
+public class UpdateSourceTests(RetrievalTestHost service) : IClassFixture<RetrievalTestHost>
 {
     [Fact]
     public async Task Renaming_keeps_the_schedule_and_secrets_until_they_are_changed()

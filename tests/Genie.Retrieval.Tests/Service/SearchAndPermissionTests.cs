@@ -1,9 +1,10 @@
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.Hosts;
 
 namespace Genie.Retrieval.Tests.Service;
 
-public class SearchAndPermissionTests(RetrievalServiceFixture service) : IClassFixture<RetrievalServiceFixture>
+public class SearchAndPermissionTests(RetrievalTestHost service) : IClassFixture<RetrievalTestHost>
 {
     private async Task<(KnowledgeBase Kb, Source Source)> KbWithAsync(string name, Grants grants, params (string File, string Content)[] files)
     {

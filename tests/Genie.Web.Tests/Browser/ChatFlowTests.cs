@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
+using Genie.Testing.FakeOllama;
 using Genie.Web.Bots;
 using Genie.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -17,20 +18,28 @@ public sealed class ChatFlowTests(BrowserFixture browser, ChatFlowTests.Fixture 
 {
     private const string Question = "How long does it take to get my building badge?";
 
+    private const string ModelName = "llama3.2";
+
+    /// <summary>A long answer that cites the first source, as a model told to cite would write it.</summary>
+    private static readonly string LongAnswer =
+        "Your building badge is issued by the security desk within two business days of your start date [1]. "
+        + string.Concat(Enumerable.Range(1, 60).Select(i => $"Step {i}: bring a photo ID to the security desk on the ground floor and wait for your name to be called. "));
+
     public sealed class Fixture : IAsyncLifetime
     {
-        public SlowOllama Model { get; private set; } = null!;
+        public FakeOllamaServer Model { get; private set; } = null!;
         public ChatSystem Hosts { get; private set; } = null!;
         public TestUser Learner { get; private set; } = null!;
 
         public async Task InitializeAsync()
         {
-            Model = await SlowOllama.StartAsync();
+            Model = await FakeOllamaServer.StartAsync(installed: [ModelName]);
+            Model.Reply = _ => FakeChatReply.Text(LongAnswer);
             Hosts = await ChatSystem.StartAsync(new Dictionary<string, string?>
             {
                 ["Genie:Agent:Bots:onboarding:Provider"] = "ollama",
                 ["Genie:Agent:Bots:onboarding:Endpoint"] = Model.Address.ToString(),
-                ["Genie:Agent:Bots:onboarding:Model"] = SlowOllama.ModelName,
+                ["Genie:Agent:Bots:onboarding:Model"] = ModelName,
                 ["Genie:Agent:Bots:onboarding:TimeoutSeconds"] = "600",
             });
             Learner = await Hosts.Portal.CreateAsync(Roles.Learner, name: "Sam Stopper");
@@ -66,12 +75,12 @@ public sealed class ChatFlowTests(BrowserFixture browser, ChatFlowTests.Fixture 
         await Expect(answer).ToContainTextAsync("Stopped.");
         await Expect(stop).ToBeHiddenAsync();
         await Expect(page.Locator("[data-chat-send]")).ToBeEnabledAsync();
-        await system.Model.Abandoned.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the model itself was told to stop
+        await system.Model.Abandoned.WaitAsync(TimeSpan.FromSeconds(30)); // the model itself was told to stop
         var conversationId = Regex.Match(page.Url, "c=([0-9a-f-]{36})").Groups[1].Value;
         var stored = await WaitForStoredAnswerAsync(conversationId);
         Assert.True(stored.Incomplete);
         Assert.StartsWith("Your building badge is issued", stored.Content);
-        Assert.True(stored.Content.Length < SlowOllama.LongAnswer.Length / 2, $"stored {stored.Content.Length} characters");
+        Assert.True(stored.Content.Length < LongAnswer.Length / 2, $"stored {stored.Content.Length} characters");
 
         await page.ReloadAsync();
         var kept = page.Locator($".msg-assistant[data-message='{stored.Id}']");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Genie.ServiceDefaults.Auth;
 using Genie.Testing;
 using Genie.Web;
@@ -41,9 +39,9 @@ public sealed class PortalHost : IAsyncDisposable
     {
         var cluster = await PostgresCluster.GetSharedAsync();
         var connectionString = await cluster.CreateDatabaseAsync("web");
-        var httpPort = FreePort();
-        var grpcPort = FreePort();
-        var config = new Dictionary<string, string?>
+        var httpPort = FreePort.Next();
+        var grpcPort = FreePort.Next();
+        var config = TestSettings.Merge(new Dictionary<string, string?>
         {
             ["ConnectionStrings:genie"] = connectionString,
             ["Kestrel:Endpoints:grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
@@ -55,13 +53,10 @@ public sealed class PortalHost : IAsyncDisposable
             ["Genie:Admin:Password"] = AdminPassword,
             ["Genie:Admin:Name"] = "Ada Admin",
             ["Logging:LogLevel:Default"] = "Warning",
-        };
-        if (settings is not null)
-            foreach (var (key, value) in settings)
-                config[key] = value;
+        }, settings);
 
         var app = PortalApp.Build(
-            new WebApplicationOptions { ApplicationName = "Genie.Web", ContentRootPath = WebProjectDirectory(), EnvironmentName = "Testing" },
+            new WebApplicationOptions { ApplicationName = "Genie.Web", ContentRootPath = Path.Combine(RepoPaths.Root, "services", "Genie.Web"), EnvironmentName = "Testing" },
             builder => builder.Configuration.AddInMemoryCollection(config));
         await app.StartAsync();
         return new PortalHost(app, new Uri($"http://127.0.0.1:{httpPort}"), connectionString);
@@ -80,23 +75,5 @@ public sealed class PortalHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-
-    public static string WebProjectDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "services", "Genie.Web");
-            if (File.Exists(Path.Combine(candidate, "Genie.Web.csproj")))
-                return candidate;
-        }
-        throw new InvalidOperationException("Cannot find services/Genie.Web above " + AppContext.BaseDirectory);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,9 +3,9 @@ using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Grpc.Client;
 
-namespace Genie.Agent.Tests.Support;
+namespace Genie.Testing.Hosts;
 
-/// <summary>One Chat call's stream, collected the way a client renders it.</summary>
+/// <summary>One Chat call's stream from the Agent, collected the way a client renders it.</summary>
 public sealed record ChatResult(IReadOnlyList<ChatEvent> Events)
 {
     public ChatStarted Started => Events.First(e => e.EventCase == ChatEvent.EventOneofCase.Started).Started;
