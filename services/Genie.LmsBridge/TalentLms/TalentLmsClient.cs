@@ -209,7 +209,9 @@ public sealed partial class TalentLmsClient
             if (!response.IsSuccessStatusCode)
                 return null;
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return TalentLmsParsers.RateLimit(document.RootElement, "ratelimit").Reset;
+            var status = TalentLmsParsers.RateLimit(document.RootElement, "ratelimit");
+            // Calls left means the window reset since the 429 (its reset is then the next window's): retry now.
+            return status.Remaining > 0 ? _time.GetUtcNow() : status.Reset;
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or TalentLmsFormatException)
         {
