@@ -4,12 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Genie.Testing.FakeOllama;
 
@@ -27,7 +22,6 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <summary>Ollama's wording when a model runner dies mid-answer.</summary>
     public const string ModelFailure = "an error was encountered while running the model: unexpected EOF";
 
-    private readonly WebApplication _app;
     private readonly HashSet<string> _installed;
     private readonly HashSet<string> _library;
     private readonly int _embeddingDimension;
@@ -35,17 +29,17 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     private readonly ConcurrentQueue<JsonObject> _embedRequests = new();
     private readonly ConcurrentQueue<string> _pulled = new();
     private TaskCompletionSource _abandoned = NewSignal();
+    private LoopbackApp _app = null!;
 
-    private FakeOllamaServer(WebApplication app, IEnumerable<string> installed, IEnumerable<string> library, int embeddingDimension)
+    private FakeOllamaServer(IEnumerable<string> installed, IEnumerable<string> library, int embeddingDimension)
     {
-        _app = app;
         _installed = new HashSet<string>(installed.Select(Tagged), StringComparer.OrdinalIgnoreCase);
         _library = new HashSet<string>(library.Select(Tagged), StringComparer.OrdinalIgnoreCase);
         _embeddingDimension = embeddingDimension;
     }
 
     /// <summary>The base URL, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => new(_app.Address + "/");
 
     /// <summary>How the model answers a chat request (given the request body as sent).</summary>
     public Func<JsonObject, FakeChatReply> Reply { get; set; } = _ => FakeChatReply.Text("This is what the model has to say about it.");
@@ -76,20 +70,16 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <param name="embeddingDimension">The length of every vector <c>/api/embed</c> returns.</param>
     public static async Task<FakeOllamaServer> StartAsync(IEnumerable<string> installed, IEnumerable<string>? library = null, int embeddingDimension = 384)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeOllamaServer(app, installed, library ?? [], embeddingDimension);
-        app.MapGet("/", () => Results.Text("Ollama is running"));
-        app.MapGet("/api/version", () => Results.Json(new { version = "0.6.2" }));
-        app.MapGet("/api/tags", server.Tags);
-        app.MapPost("/api/pull", server.PullAsync);
-        app.MapPost("/api/embed", server.EmbedAsync);
-        app.MapPost("/api/chat", server.ChatAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Address = new Uri(address.TrimEnd('/') + "/");
+        var server = new FakeOllamaServer(installed, library ?? [], embeddingDimension);
+        server._app = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapGet("/", () => Results.Text("Ollama is running"));
+            app.MapGet("/api/version", () => Results.Json(new { version = "0.6.2" }));
+            app.MapGet("/api/tags", server.Tags);
+            app.MapPost("/api/pull", server.PullAsync);
+            app.MapPost("/api/embed", server.EmbedAsync);
+            app.MapPost("/api/chat", server.ChatAsync);
+        });
         return server;
     }
 
@@ -281,9 +271,5 @@ public sealed class FakeOllamaServer : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

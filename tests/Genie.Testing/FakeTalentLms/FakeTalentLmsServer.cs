@@ -3,12 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Genie.Testing.FakeTalentLms;
 
@@ -21,40 +16,30 @@ namespace Genie.Testing.FakeTalentLms;
 /// </summary>
 public sealed class FakeTalentLmsServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly ConcurrentQueue<Fault> _faults = new();
     private readonly ConcurrentQueue<(string PathPrefix, TimeSpan Delay)> _delays = new();
     private int _rateLimitedRemaining;
     private bool _rateLimitHeaders = true;
     private DateTimeOffset _rateLimitResetsAt;
+    private LoopbackApp _app = null!;
 
-    private FakeTalentLmsServer(WebApplication app, string apiKey)
-    {
-        _app = app;
-        ApiKey = apiKey;
-    }
+    private FakeTalentLmsServer(string apiKey) => ApiKey = apiKey;
 
     public string ApiKey { get; }
 
     public FakeTalentLmsData Data { get; } = new();
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public string Domain { get; private set; } = "";
+    public string Domain => _app.Address;
 
     /// <summary>"GET /api/v1/users/id:100" for every request received, in order.</summary>
     public IReadOnlyList<string> Requests => _requests.ToList();
 
     public static async Task<FakeTalentLmsServer> StartAsync(string apiKey = "fake-talentlms-key-7Q2w")
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new FakeTalentLmsServer(app, apiKey);
-        app.Map("/api/v1/{**rest}", server.HandleAsync);
-        await app.StartAsync();
-        server.Domain = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var server = new FakeTalentLmsServer(apiKey);
+        server._app = await LoopbackApp.StartAsync(app => app.Map("/api/v1/{**rest}", server.HandleAsync));
         return server;
     }
 
@@ -83,7 +68,6 @@ public sealed class FakeTalentLmsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
