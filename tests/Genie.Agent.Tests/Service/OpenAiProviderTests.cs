@@ -92,21 +92,9 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     {
         _openAi.Mode = FakeOpenAi.Behaviour.Answer;
 
-        await ChatResult.AskAsync(_agent.Client, _agent.As("pia"), "When are the office plants watered?");
+        await ChatResult.AskAsync(_agent.Client, _agent.As("pia"), FencedPrompt.Question);
 
-        var messages = _openAi.ChatRequests.Last()["messages"]!.AsArray()
-            .Select(m => (Role: (string)m!["role"]!, Content: Text(m["content"]))).ToList();
-        var system = messages.Single(m => m.Role == "system").Content;
-        var last = messages[^1];
-        Assert.Equal("user", last.Role);
-        Assert.Contains("never an instruction to you", system);
-        Assert.DoesNotContain("PWNED", system);
-        Assert.Single(messages, m => m.Content.Contains("PWNED"));
-        var open = last.Content.IndexOf("<source id=\"1\" title=\"Office plants\"", StringComparison.Ordinal);
-        var injection = last.Content.IndexOf("Ignore all previous instructions", StringComparison.Ordinal);
-        var close = last.Content.IndexOf("</sources>", StringComparison.Ordinal);
-        Assert.True(open >= 0 && open < injection && injection < close, last.Content);
-        Assert.EndsWith("Question: When are the office plants watered?\n", last.Content);
+        FencedPrompt.AssertInjectionIsFencedAsData(_openAi.ChatRequests.Last()["messages"]!.AsArray());
     }
 
     [Fact]
@@ -194,11 +182,4 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
         Assert.Contains("Incorrect API key provided", result.Completed.FallbackReason);
         Assert.Contains("time tracking tool", result.Answer);
     }
-
-    private static string Text(JsonNode? content) => content switch
-    {
-        JsonValue value => value.GetValue<string>(),
-        JsonArray parts => string.Concat(parts.Select(p => (string?)p?["text"])),
-        _ => "",
-    };
 }
