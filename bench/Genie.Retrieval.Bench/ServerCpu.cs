@@ -7,16 +7,19 @@ namespace Genie.Retrieval.Bench;
 /// CPU time spent by the benchmark's own database backends (found by application name, read from
 /// /proc, so only when PostgreSQL runs on this machine) and by this process, between Start and Stop.
 /// Per-query CPU is what limits throughput under concurrency; latency alone hides it on a busy machine.
+/// The look-up uses a connection of its own, outside the benchmark's pool and under another name, so it
+/// neither counts itself nor hides a pooled backend the benchmark uses.
 /// </summary>
-public sealed class ServerCpu(NpgsqlDataSource db, string applicationName)
+public sealed class ServerCpu(string connectionString, string applicationName)
 {
     public async Task<Measurement> StartAsync() => new(this, await BackendsAsync(), ProcessCpu());
 
     private async Task<Dictionary<int, TimeSpan>?> BackendsAsync()
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var pids = await connection.QueryAsync<int>(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = @applicationName AND pid <> pg_backend_pid()", new { applicationName });
+        var meter = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = applicationName + "-meter", Pooling = false };
+        await using var connection = new NpgsqlConnection(meter.ConnectionString);
+        await connection.OpenAsync();
+        var pids = await connection.QueryAsync<int>("SELECT pid FROM pg_stat_activity WHERE application_name = @applicationName", new { applicationName });
         var result = new Dictionary<int, TimeSpan>();
         foreach (var pid in pids)
         {

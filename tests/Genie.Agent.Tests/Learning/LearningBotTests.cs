@@ -6,6 +6,7 @@ using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Testing.FakeOllama;
+using Genie.Testing.FakeOpenAi;
 using Genie.Testing.FakeTalentLms;
 using Genie.Testing.Hosts;
 
@@ -189,8 +190,8 @@ public sealed class LearningBotTests(LearningWorld world) : IClassFixture<Learni
     [Fact]
     public async Task With_an_openai_compatible_model_the_tool_call_round_trip_follows_the_chat_completions_shapes()
     {
-        await using var openAi = await FakeOpenAi.StartAsync();
-        openAi.Mode = FakeOpenAi.Behaviour.CallToolThenAnswer;
+        await using var openAi = await FakeOpenAiServer.StartAsync();
+        openAi.Mode = FakeOpenAiServer.Behaviour.CallToolThenAnswer;
         openAi.AnswerFromToolResult = toolResult =>
         {
             var courses = JsonNode.Parse(toolResult)!["courses"]!.AsArray();

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Genie.Agent.Telemetry;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
+using Genie.Testing.FakeOpenAi;
 using Genie.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,12 +15,12 @@ namespace Genie.Agent.Tests.Service;
 public sealed class OpenAiProviderTests : IAsyncLifetime
 {
     private readonly RecordingHandbookSearch _search = new();
-    private FakeOpenAi _openAi = null!;
+    private FakeOpenAiServer _openAi = null!;
     private AgentTestHost _agent = null!;
 
     public async Task InitializeAsync()
     {
-        _openAi = await FakeOpenAi.StartAsync();
+        _openAi = await FakeOpenAiServer.StartAsync();
         _agent = await AgentTestHost.StartAsync(_search, new Dictionary<string, string?>
         {
             ["Genie:Agent:Bots:onboarding:Provider"] = "openai",
@@ -42,7 +43,7 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     [Fact]
     public async Task Streams_the_models_answer_maps_markers_to_citations_and_records_the_token_usage()
     {
-        _openAi.Mode = FakeOpenAi.Behaviour.Answer;
+        _openAi.Mode = FakeOpenAiServer.Behaviour.Answer;
         var user = _agent.As("odin");
         var telemetry = _agent.Host.Services.GetRequiredService<AgentTelemetry>();
         using var metrics = new MetricRecorder(telemetry.TokenUsage);
@@ -90,7 +91,7 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_prompt_injection_document_reaches_the_model_only_fenced_as_data()
     {
-        _openAi.Mode = FakeOpenAi.Behaviour.Answer;
+        _openAi.Mode = FakeOpenAiServer.Behaviour.Answer;
 
         await ChatResult.AskAsync(_agent.Client, _agent.As("pia"), FencedPrompt.Question);
 
@@ -100,7 +101,7 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     [Fact]
     public async Task An_http_error_falls_back_to_the_builtin_answer_with_the_servers_message()
     {
-        _openAi.Mode = FakeOpenAi.Behaviour.HttpError;
+        _openAi.Mode = FakeOpenAiServer.Behaviour.HttpError;
         _openAi.ErrorStatus = HttpStatusCode.ServiceUnavailable;
 
         var result = await ChatResult.AskAsync(_agent.Client, _agent.As("quinn"), "How long does it take to get a PIV card?");
@@ -118,7 +119,7 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_model_falls_back_with_the_servers_own_error()
     {
-        _openAi.Mode = FakeOpenAi.Behaviour.Answer;
+        _openAi.Mode = FakeOpenAiServer.Behaviour.Answer;
 
         var result = await ChatResult.AskAsync(_agent.Client, _agent.As("rita"), "How long does it take to get a PIV card?", bot: "learning");
 
@@ -128,9 +129,9 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(FakeOpenAi.Behaviour.ErrorEventMidStream)]
-    [InlineData(FakeOpenAi.Behaviour.TruncatedMidStream)]
-    public async Task A_stream_cut_short_falls_back_to_the_builtin_answer_with_the_reason(FakeOpenAi.Behaviour failure)
+    [InlineData(FakeOpenAiServer.Behaviour.ErrorEventMidStream)]
+    [InlineData(FakeOpenAiServer.Behaviour.TruncatedMidStream)]
+    public async Task A_stream_cut_short_falls_back_to_the_builtin_answer_with_the_reason(FakeOpenAiServer.Behaviour failure)
     {
         // The SDK does not surface an {"error": …} event; an answer that never reached its finish_reason is what gives it away.
         _openAi.Mode = failure;
@@ -154,7 +155,7 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     [Fact]
     public async Task A_dropped_connection_falls_back_to_the_builtin_answer()
     {
-        _openAi.Mode = FakeOpenAi.Behaviour.DropConnectionMidStream;
+        _openAi.Mode = FakeOpenAiServer.Behaviour.DropConnectionMidStream;
 
         var result = await ChatResult.AskAsync(_agent.Client, _agent.As("ulla"), "How long does it take to get a PIV card?");
 

@@ -4,11 +4,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
-namespace Genie.Agent.Tests.Support;
+namespace Genie.Testing.FakeOpenAi;
 
 /// <summary>
 /// A local stand-in for an OpenAI-compatible Chat Completions endpoint (<c>POST /v1/chat/completions</c>) following
@@ -20,7 +18,7 @@ namespace Genie.Agent.Tests.Support;
 /// <c>delta.tool_calls[{index,id,type:"function",function:{name,arguments}}]</c>, the arguments in fragments, and end
 /// with <c>finish_reason: "tool_calls"</c>.
 /// </summary>
-public sealed class FakeOpenAi : IAsyncDisposable
+public sealed class FakeOpenAiServer : IAsyncDisposable
 {
     public enum Behaviour
     {
@@ -32,9 +30,9 @@ public sealed class FakeOpenAi : IAsyncDisposable
         CallToolThenAnswer,
     }
 
-    private readonly WebApplication _app;
+    private readonly LoopbackApp _app;
 
-    private FakeOpenAi(WebApplication app, Uri address)
+    private FakeOpenAiServer(LoopbackApp app, Uri address)
     {
         _app = app;
         Address = address;
@@ -61,17 +59,11 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> ChatRequests { get; } = new();
 
-    public static async Task<FakeOpenAi> StartAsync()
+    public static async Task<FakeOpenAiServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        FakeOpenAi? fake = null;
-        app.MapPost("/v1/chat/completions", (HttpContext http) => fake!.CompletionsAsync(http));
-        await app.StartAsync();
-        var address = new Uri(new Uri(app.Urls.First()), "/v1");
-        fake = new FakeOpenAi(app, address);
+        FakeOpenAiServer? fake = null;
+        var app = await LoopbackApp.StartAsync(routes => routes.MapPost("/v1/chat/completions", (HttpContext http) => fake!.CompletionsAsync(http)));
+        fake = new FakeOpenAiServer(app, new Uri(app.Address + "/v1"));
         return fake;
     }
 
@@ -244,9 +236,5 @@ public sealed class FakeOpenAi : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
