@@ -25,7 +25,8 @@ public class SearchPathTests : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Task<ServiceProvider> ServicesAsync(int exactSearchMaxChunks) => EvalCommand.BuildServicesAsync(_connection,
+    private Task<ServiceProvider> ServicesAsync(int exactSearchMaxChunks, string? applicationName = null) => EvalCommand.BuildServicesAsync(
+        new NpgsqlConnectionStringBuilder(_connection) { ApplicationName = applicationName }.ConnectionString,
         new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Genie:Retrieval:Search:ExactSearchMaxChunks"] = exactSearchMaxChunks.ToString(),
@@ -83,5 +84,67 @@ public class SearchPathTests : IAsyncLifetime
         // "servic" (service, services) is in most documents of the dev set; a made-up word is in none.
         Assert.True(snapshot.Frequency("servic") > snapshot.Frequency("zzyzxquark"));
         Assert.True(snapshot.Frequency("zzyzxquark") < 0.5);
+    }
+
+    [Fact]
+    public async Task Full_text_search_reads_the_index_even_once_its_statement_is_reused()
+    {
+        await using var services = await ServicesAsync(exactSearchMaxChunks: 2000, applicationName: "genie-plan-test");
+        var kb = await IngestAsync(services);
+        var db = services.GetRequiredService<NpgsqlDataSource>();
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            // 500 copies of every chunk but the one that names Kubernetes make a table where that word is rare
+            // and a scan costs what it does in a real knowledge base. The copies use another dimension, so the
+            // HNSW index (dimension 384 only) does not slow the insert.
+            await connection.ExecuteAsync("""
+                INSERT INTO retrieval.chunks (id, document_id, kb_id, ordinal, heading_path, context, text, dimension, embedding)
+                SELECT gen_random_uuid(), document_id, kb_id, ordinal + 1000 * copy, heading_path, context, text, 3, '[1,2,3]'
+                FROM retrieval.chunks, generate_series(1, 500) copy
+                WHERE kb_id = @kb AND NOT search_text @@ to_tsquery('english', 'Kubernetes')
+                """, new { kb });
+            await connection.ExecuteAsync("ANALYZE retrieval.chunks");
+        }
+        services.GetRequiredService<TermStatistics>().Invalidate();
+        var before = await ChunkScansAsync(db);
+
+        // PostgreSQL gives a prepared statement a generic plan after its fifth run; a generic plan cannot see how
+        // rare the lexemes are, and was seen to test every chunk instead of reading the GIN index.
+        const int Searches = 12;
+        var searcher = services.GetRequiredService<HybridSearcher>();
+        for (var i = 0; i < Searches; i++)
+            Assert.NotEmpty(await searcher.SearchAsync(new SearchQuery("Kubernetes", [(kb, Builtin)], 10, 0, SearchMode.Text), default));
+
+        var after = await ChunkScansAsync(db);
+        Assert.True(after.FullTextIndex >= before.FullTextIndex + Searches, $"full-text index scans {before.FullTextIndex} -> {after.FullTextIndex}");
+        Assert.Equal(before.Sequential, after.Sequential);
+    }
+
+    /// <summary>
+    /// Sequential scans of retrieval.chunks and scans of its full-text index so far. A backend reports its counters when it exits (before it leaves
+    /// pg_stat_activity), so the pool's connections are closed and their backends (found by the data
+    /// source's application name) awaited first.
+    /// </summary>
+    private static async Task<(long Sequential, long FullTextIndex)> ChunkScansAsync(NpgsqlDataSource db)
+    {
+        db.Clear();
+        var pool = new NpgsqlConnectionStringBuilder(db.ConnectionString);
+        var meter = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Pooling = false, ApplicationName = pool.ApplicationName + "-meter" }.ConnectionString;
+        await using var connection = new NpgsqlConnection(meter);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = @name", new { name = pool.ApplicationName }) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the pool's backends did not exit: " + string.Join("; ", await connection.QueryAsync<string>(
+                "SELECT concat_ws(' ', pid, state, query) FROM pg_stat_activity WHERE application_name = @name", new { name = pool.ApplicationName })));
+            await Task.Delay(50);
+        }
+        await connection.ExecuteAsync("SELECT pg_stat_clear_snapshot()");
+        return await connection.QuerySingleAsync<(long, long)>(
+            """
+            SELECT (SELECT seq_scan FROM pg_stat_user_tables WHERE relid = 'retrieval.chunks'::regclass),
+                   (SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelid = 'retrieval.chunks_search_text'::regclass)
+            """);
     }
 }
