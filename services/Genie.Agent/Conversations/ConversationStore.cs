@@ -3,6 +3,7 @@ using Genie.Agent.Gaps;
 using Genie.Agent.Memory;
 using Genie.Agent.Prompting;
 using Genie.Contracts.Agent.V1;
+using Genie.ServiceDefaults.Database;
 using Npgsql;
 using NpgsqlTypes;
 

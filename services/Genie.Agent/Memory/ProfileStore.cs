@@ -1,6 +1,6 @@
 using Dapper;
 using Genie.Contracts.Agent.V1;
-using Genie.Agent.Conversations;
+using Genie.ServiceDefaults.Database;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -3,6 +3,7 @@ using Dapper;
 using Genie.Retrieval.Chunking;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Parsing;
+using Genie.ServiceDefaults.Database;
 using Microsoft.Extensions.AI;
 using Npgsql;
 
@@ -60,12 +61,12 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
             await using var batch = new NpgsqlBatch(connection, tx);
             if (start == 0)
             {
-                batch.BatchCommands.Add(Command(UpsertDocumentSql, documentId, target.KnowledgeBaseId, target.SourceId, uri, title, contentType, hash,
+                batch.BatchCommands.Add(SqlBatch.Positional(UpsertDocumentSql, documentId, target.KnowledgeBaseId, target.SourceId, uri, title, contentType, hash,
                     IndexerVersion, (long)content.Length, chunks.Count));
-                batch.BatchCommands.Add(Command("DELETE FROM retrieval.chunks WHERE document_id = $1", documentId));
+                batch.BatchCommands.Add(SqlBatch.Positional("DELETE FROM retrieval.chunks WHERE document_id = $1", documentId));
             }
             for (var i = start; i < Math.Min(start + perBatch, chunks.Count); i++)
-                batch.BatchCommands.Add(Command(InsertChunkSql, Guid.CreateVersion7(), documentId, target.KnowledgeBaseId, chunks[i].Ordinal,
+                batch.BatchCommands.Add(SqlBatch.Positional(InsertChunkSql, Guid.CreateVersion7(), documentId, target.KnowledgeBaseId, chunks[i].Ordinal,
                     chunks[i].HeadingPath.ToArray(), contexts[i], chunks[i].Text, target.Dimension, embeddings[i].Vector.ToArray()));
             await batch.PrepareAsync(ct);
             await batch.ExecuteNonQueryAsync(ct);
@@ -86,14 +87,6 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
         INSERT INTO retrieval.chunks (id, document_id, kb_id, ordinal, heading_path, context, text, dimension, embedding)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::real[]::vector)
         """;
-
-    private static NpgsqlBatchCommand Command(string sql, params object[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        return command;
-    }
 
     /// <summary>What a chunk is about beyond its own words: the document title and the headings above it.</summary>
     public static string Context(string title, IReadOnlyList<string> headingPath) =>

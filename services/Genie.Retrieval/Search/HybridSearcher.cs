@@ -1,4 +1,5 @@
 using Genie.Retrieval.Embeddings;
+using Genie.ServiceDefaults.Database;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,14 +28,17 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
 {
     private const string LexemesSql = "SELECT unnest(tsvector_to_array(to_tsvector('english', $1)))";
 
-    // For this transaction (the batch): HNSW breadth, iterative scans so a knowledge-base filter still
-    // yields enough rows, and custom plans, since a generic plan of a prepared statement cannot tell an
-    // HNSW walk from a scan of the whole knowledge base without the actual vector and limit.
-    private const string SettingsSql = """
-        SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),
-               set_config('plan_cache_mode', 'force_custom_plan', true)
-        """;
+    // Both sides' statements need custom plans, set for the transaction (the batch) they run in: a generic
+    // plan of a prepared statement sees neither the question's vector and limit (it cannot tell an HNSW
+    // walk from a scan of the whole knowledge base) nor how rare its lexemes are (see FullTextSql).
+    private const string CustomPlans = "set_config('plan_cache_mode', 'force_custom_plan', true)";
 
+    private const string CustomPlanSql = $"SELECT {CustomPlans}";
+
+    // Also HNSW breadth, and iterative scans so a knowledge-base filter still yields enough rows.
+    private const string SettingsSql = $"""
+        SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), {CustomPlans}
+        """;
 
     // Ranking is the costly part: TextQuery aims at TextCandidateCap matching rows; this hard limit,
     // a few times that, only bounds what statistics misjudge and questions made of very common words.
@@ -43,8 +47,6 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
     // plan: a generic one cannot see how rare the query's lexemes are and was seen to choose a
     // sequential scan that tests every chunk (27 ms of PostgreSQL CPU per query at 10k chunks instead of 4).
     private const int TextRankLimitFactor = 4;
-
-    private const string CustomPlanSql = "SELECT set_config('plan_cache_mode', 'force_custom_plan', true)";
 
     private const string FullTextSql = """
         SELECT m.id, ts_rank_cd(m.search_text, m.q) AS rank
@@ -148,8 +150,8 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
         {
             BatchCommands =
             {
-                Command(CustomPlanSql),
-                Command(FullTextSql, Text(textQuery.Query), Uuids(kbIds), Int(options.Search.TextCandidateCap * TextRankLimitFactor), Int(candidates)),
+                SqlBatch.Command(CustomPlanSql),
+                SqlBatch.Command(FullTextSql, Text(textQuery.Query), Uuids(kbIds), Int(options.Search.TextCandidateCap * TextRankLimitFactor), Int(candidates)),
             },
         };
         await batch.PrepareAsync(ct);
@@ -172,7 +174,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
         var groups = query.KnowledgeBases.GroupBy(k => k.Embedder).ToList();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command(SettingsSql,
+        batch.BatchCommands.Add(SqlBatch.Command(SettingsSql,
             Text(Math.Clamp(EfSearch, candidates, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture))));
         foreach (var group in groups)
         {
@@ -182,7 +184,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             var exact = stats.Chunks(ids) <= options.Search.ExactSearchMaxChunks;
             using var embedder = embedders.Create(group.Key);
             var vector = (await embedder.GenerateAsync([query.Text], cancellationToken: ct))[0].Vector.ToArray();
-            batch.BatchCommands.Add(Command(NearestSql(group.Key.Dimension, exact),
+            batch.BatchCommands.Add(SqlBatch.Command(NearestSql(group.Key.Dimension, exact),
                 new NpgsqlParameter { Value = vector, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
                 Uuids(ids), Int(candidates)));
         }
@@ -222,13 +224,6 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             ORDER BY {distance}
             LIMIT $3
             """;
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return command;
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, params NpgsqlParameter[] parameters)

@@ -1,13 +1,13 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Genie.Agent.Conversations;
+namespace Genie.ServiceDefaults.Database;
 
 /// <summary>
 /// Statements for an <see cref="NpgsqlBatch"/>: the batch goes to PostgreSQL in one round trip and, without an
 /// explicit transaction, runs as one implicit transaction (one Sync at the end), so it is all or nothing.
 /// </summary>
-internal static class SqlBatch
+public static class SqlBatch
 {
     public static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
@@ -15,6 +15,10 @@ internal static class SqlBatch
         command.Parameters.AddRange(parameters);
         return command;
     }
+
+    /// <summary>A statement with positional parameters ($1, $2, …), their types inferred from the values.</summary>
+    public static NpgsqlBatchCommand Positional(string sql, params object[] values) =>
+        Command(sql, values.Select(v => new NpgsqlParameter { Value = v }).ToArray());
 
     public static NpgsqlParameter Value(string name, object? value) => new(name, value ?? DBNull.Value);
 
