@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using Genie.Testing;
 
 namespace Genie.Agent.Bench;
 
@@ -10,10 +10,7 @@ namespace Genie.Agent.Bench;
 /// </summary>
 public sealed class Machine(string postgresDataDirectory)
 {
-    private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
-
-    public static string LoadAverage =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+    public static string LoadAverage => ProcFs.LoadAverage;
 
     public CpuSample Sample() => new(Process.GetCurrentProcess().TotalProcessorTime, PostgresCpu());
 
@@ -22,25 +19,13 @@ public sealed class Machine(string postgresDataDirectory)
     {
         var pidFile = Path.Combine(postgresDataDirectory, "postmaster.pid");
         if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster)) return TimeSpan.Zero;
-        double ticks = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        var total = TimeSpan.Zero;
+        foreach (var pid in ProcFs.ProcessIds())
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // Fields after the command name "(…)": state ppid … utime(14) stime(15), counted from 1 over the whole line.
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ppid = int.Parse(fields[1], CultureInfo.InvariantCulture);
-                if (pid != postmaster && ppid != postmaster) continue;
-                ticks += double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-            {
-                // The process ended while being read.
-            }
+            if (ProcFs.TryReadProcess(pid, out var parent, out var cpu) && (pid == postmaster || parent == postmaster))
+                total += cpu;
         }
-        return TimeSpan.FromSeconds(ticks / ClockTicksPerSecond);
+        return total;
     }
 }
 

@@ -9,6 +9,7 @@ using Genie.Retrieval.Ingestion;
 using Genie.Retrieval.KnowledgeBases;
 using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
+using Genie.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -32,7 +33,7 @@ var keep = args.Contains("--keep");
 const int SectionsPerDocument = 10;
 const string ApplicationName = "genie-retrieval-bench";
 
-Console.WriteLine($"Retrieval benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {LoadAverage()}");
+Console.WriteLine($"Retrieval benchmark — {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, load average {ProcFs.LoadAverage}");
 connection = new NpgsqlConnectionStringBuilder(connection) { ApplicationName = ApplicationName }.ConnectionString;
 await using var provider = await EvalCommand.BuildServicesAsync(connection, new ConfigurationBuilder().AddEnvironmentVariables().Build());
 var db = provider.GetRequiredService<NpgsqlDataSource>();
@@ -84,7 +85,7 @@ try
         var (server, client) = await cpu.StopAsync();
         chunksIndexed += run.Counts.ChunksWritten;
         var seconds = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"\n== corpus {chunksIndexed:N0} chunks ({documentsWritten:N0} documents), load average {LoadAverage()}");
+        Console.WriteLine($"\n== corpus {chunksIndexed:N0} chunks ({documentsWritten:N0} documents), load average {ProcFs.LoadAverage}");
         Console.WriteLine($"ingestion: {run.Counts.Added} new documents, {run.Counts.ChunksWritten:N0} chunks in {seconds:F1} s " +
             $"→ {run.Counts.Added / seconds:F0} docs/s, {run.Counts.ChunksWritten / seconds:F0} chunks/s ({run.Counts.Unchanged} unchanged skipped, {run.Counts.Failed} failed); " +
             $"CPU per chunk: server {Per(server, run.Counts.ChunksWritten)}, client {Per(client, run.Counts.ChunksWritten)}");
@@ -150,8 +151,6 @@ return 0;
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
 static string Per(TimeSpan? total, int count) => total is { } t && count > 0 ? $"{t.TotalMilliseconds / count:F2} ms" : "n/a";
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static string FindRepoRoot()
 {

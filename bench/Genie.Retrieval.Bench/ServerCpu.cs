@@ -1,4 +1,5 @@
 using Dapper;
+using Genie.Testing;
 using Npgsql;
 
 namespace Genie.Retrieval.Bench;
@@ -23,19 +24,10 @@ public sealed class ServerCpu(string connectionString, string applicationName)
         var result = new Dictionary<int, TimeSpan>();
         foreach (var pid in pids)
         {
-            var path = $"/proc/{pid}/stat";
-            if (!File.Exists(path))
-                return null;
-            try
-            {
-                var stat = File.ReadAllText(path);
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                // utime and stime, in clock ticks (100 per second on Linux).
-                result[pid] = TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0);
-            }
-            catch (IOException)
-            {
-            }
+            if (!File.Exists($"/proc/{pid}/stat"))
+                return null; // PostgreSQL is not on this machine
+            if (ProcFs.TryReadProcess(pid, out _, out var cpu))
+                result[pid] = cpu;
         }
         return result;
     }

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Test.V1;
+using Genie.Testing;
 
 namespace Genie.Transport.Bench;
 
@@ -30,7 +31,7 @@ public static class Benchmark
         Console.WriteLine($"Genie transport benchmark: unary {path}, request {request.CalculateSize()} bytes, loopback h2c, client = our GrpcChannel");
         Console.WriteLine($"cores: {Environment.ProcessorCount}  runtime: {RuntimeInformation.FrameworkDescription}  grpc-js: {Peers.GrpcJsVersion()}  " +
                           $"node: {NodeVersion()}  warm-up: {settings.Warmup.TotalSeconds:0.#} s  duration: {settings.Duration.TotalSeconds:0.#} s per cell");
-        Console.WriteLine($"load average at start: {LoadAverage()}");
+        Console.WriteLine($"load average at start: {ProcFs.LoadAverage}");
         Console.WriteLine();
         Console.WriteLine($"{"server",-8} {"callers",7} {"calls/s",10} {"p50 µs",9} {"p95 µs",9} {"srv CPU µs/call",16} {"errors",7}");
         var rows = new List<(LoadResult Ours, LoadResult GrpcJs)>();
@@ -46,15 +47,12 @@ public static class Benchmark
         Console.WriteLine($"{"callers",7} {"throughput ours/grpc-js",24} {"p50 ours/grpc-js",17} {"srv CPU/call ours/grpc-js",26}");
         foreach (var (a, b) in rows)
             Console.WriteLine($"{a.Callers,7} {a.CallsPerSecond / b.CallsPerSecond,24:0.00} {a.P50Micros / b.P50Micros,17:0.00} {a.ServerCpuMicrosPerCall / b.ServerCpuMicrosPerCall,26:0.00}");
-        Console.WriteLine($"load average at end: {LoadAverage()}");
+        Console.WriteLine($"load average at end: {ProcFs.LoadAverage}");
         return rows.Any(r => r.Ours.Errors > 0 || r.GrpcJs.Errors > 0) ? 1 : 0;
     }
 
     private static void Print(string server, LoadResult r) =>
         Console.WriteLine($"{server,-8} {r.Callers,7} {r.CallsPerSecond,10:0} {r.P50Micros,9:0} {r.P95Micros,9:0} {r.ServerCpuMicrosPerCall,16:0.0} {r.Errors,7}");
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static string NodeVersion()
     {
