@@ -29,7 +29,8 @@ public sealed partial class AgentHandler(
     UsageStatsStore usageStats,
     FeedbackReviewStore feedbackReview)
 {
-    public const int MaxMessageLength = 8000;
+    /// <summary>Retrieval searches at most 2000 characters, so a longer question could never be searched whole.</summary>
+    public const int MaxMessageLength = 2000;
     public static readonly IReadOnlySet<string> Bots = new HashSet<string>(StringComparer.Ordinal) { "onboarding", "learning" };
     private static readonly string[] PreferenceFields = ["answer_length", "tone", "language", "role_team", "level"];
 

@@ -1,3 +1,7 @@
+using Genie.Web.Pages.Dashboard.Knowledge;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
 namespace Genie.Web;
 
 /// <summary>The portal's HTTP pipeline: errors, static assets, security headers, auth, pages.</summary>
@@ -5,8 +9,20 @@ public static class PortalPipeline
 {
     public static WebApplication UsePortal(this WebApplication app)
     {
+        if (PublicUrl.PathBase(app.Configuration) is { HasValue: true } pathBase)
+            app.UsePathBase(pathBase);
         if (!app.Environment.IsDevelopment())
-            app.UseExceptionHandler("/Errors/500");
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/Errors/500",
+                // A request over Kestrel's or the form's size limit is the sender's problem (413), not ours.
+                StatusCodeSelector = e => e switch
+                {
+                    BadHttpRequestException bad => bad.StatusCode,
+                    InvalidDataException when e.Message.Contains("body length limit", StringComparison.Ordinal) => StatusCodes.Status413PayloadTooLarge,
+                    _ => StatusCodes.Status500InternalServerError,
+                },
+            });
         app.UseStatusCodePagesWithReExecute("/Errors/{0}");
         app.Use(async (context, next) =>
         {
@@ -18,6 +34,25 @@ public static class PortalPipeline
             headers["Content-Security-Policy"] =
                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
             await next();
+        });
+        app.Use(async (context, next) =>
+        {
+            // A body over the upload limit gets a page that states the limit, before anything (anti-forgery
+            // first of all) tries to read the form and fails with a vaguer error. A browser shows a response
+            // only once it has sent its request, so a body up to a few times the limit is read and dropped;
+            // a larger one is cut off.
+            var length = context.Request.ContentLength;
+            if (length > BaseModel.MaxRequestBytes && context.Features.Get<IStatusCodeReExecuteFeature>() is null)
+            {
+                if (length <= 4 * BaseModel.MaxRequestBytes && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = length;
+                    await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+                }
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+            await next(context);
         });
         app.UseStaticFiles();
         app.UseRouting();

@@ -1,3 +1,4 @@
+using Genie.Web.Setup;
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Grpc.Server;
 using Genie.Web.AccessTokens;
@@ -40,6 +41,7 @@ public static class PortalServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<PortalSettings>();
         services.AddSingleton<BotAssignments>();
+        services.AddSingleton<FirstRunChecklist>();
         services.AddSingleton<PersonalAccessTokens>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<NotificationSignal>();

@@ -24,6 +24,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Learn/Progress"] = Access.SignedIn,
         ["/Chat"] = Access.SignedIn,
         ["/Preferences"] = Access.SignedIn,
+        ["/Source"] = Access.SignedIn,
         ["/Dashboard/Team"] = Access.Staff,
         ["/Dashboard/Knowledge/Index"] = Access.Staff,
         ["/Dashboard/Knowledge/Base"] = Access.Staff,
@@ -66,6 +67,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             "/Dashboard/Users/Index" => "/Dashboard/Users",
             "/Dashboard/Knowledge/Index" => "/Dashboard/Knowledge",
             "/Dashboard/Knowledge/Base" => "/Dashboard/Knowledge/Base/kb-unknown",
+            "/Source" => "/Source/chunk-unknown",
             _ => page,
         };
 

@@ -57,7 +57,7 @@ public sealed class ChatPipeline(
             throw Genie.ServiceDefaults.Grpc.RpcException.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
         activity?.SetTag("genie.conversation_id", conversationId.ToString());
 
-        var standalone = FollowUpRewriter.Rewrite(input.Message, context.PreviousQuery);
+        var standalone = FollowUpRewriter.Rewrite(Text.QuestionText.Normalise(input.Message), context.PreviousQuery);
         var turn = new TurnState(input, caller, conversationId, isNew, standalone, Guid.CreateVersion7(), Guid.CreateVersion7(), profile, memory, context.Window);
         activity?.SetTag("genie.message_id", turn.AssistantMessageId.ToString());
         var stream = new ChatEventStream(responses, cancelled);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Genie.ServiceDefaults.Grpc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Logging;
@@ -5,14 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Genie.Web.Backends;
 
 /// <summary>Turns a failed gRPC call into words for a person, and INVALID_ARGUMENT details into form errors.</summary>
-public static class BackendErrors
+public static partial class BackendErrors
 {
     public static string Describe(RpcException e, string service) => e.Status switch
     {
         StatusCode.Unavailable or StatusCode.DeadlineExceeded => $"{service} is not available right now: {e.Detail}",
-        StatusCode.PermissionDenied => e.Detail,
-        StatusCode.NotFound => e.Detail,
-        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.AlreadyExists => e.Detail,
+        StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition
+            or StatusCode.Aborted or StatusCode.AlreadyExists => Plain(e.Detail),
         _ => $"{service} answered {e.Status}: {e.Detail}",
     };
 
@@ -43,6 +43,23 @@ public static class BackendErrors
             modelState.AddModelError("", e.Detail);
         return true;
     }
+
+    /// <summary>
+    /// A service's "field: problem" detail as a sentence for a person: the rpc's field name goes (people
+    /// never see it), the first letter is a capital and it ends with a full stop.
+    /// </summary>
+    public static string Plain(string detail)
+    {
+        var text = FieldPrefix().Replace(detail.Trim(), "", 1);
+        if (text.Length == 0)
+            return "The request was refused.";
+        if (text.TakeWhile(c => c != ' ').All(char.IsLetter)) // "setup.pdf is …" keeps its file name as written
+            text = Capitalise(text);
+        return text[^1] is '.' or '!' or '?' ? text : text + ".";
+    }
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+|\[\d+\])*: ")]
+    private static partial Regex FieldPrefix();
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -38,7 +38,8 @@ public static class ChatHtml
         return document.ToHtml(Pipeline);
     }
 
-    public static string Citations(IEnumerable<Citation> citations)
+    /// <param name="pathBase">The request's path base: "Open in the portal" links to <c>{pathBase}/Source/{chunk}#cited</c>.</param>
+    public static string Citations(IEnumerable<Citation> citations, string pathBase)
     {
         var items = citations.OrderBy(c => c.Marker).ToList();
         if (items.Count == 0)
@@ -47,16 +48,20 @@ public static class ChatHtml
         foreach (var c in items)
         {
             var enc = HtmlEncoder.Default;
+            var title = enc.Encode(DisplayText.Decoded(c.DocumentTitle));
             html.Append("<details class=\"cite\" data-cite=\"").Append(c.Marker).Append("\">")
-                .Append("<summary class=\"cite-chip\" aria-label=\"Source ").Append(c.Marker).Append(": ").Append(enc.Encode(c.DocumentTitle)).Append("\">")
+                .Append("<summary class=\"cite-chip\" aria-label=\"Source ").Append(c.Marker).Append(": ").Append(title).Append("\">")
                 .Append(c.Marker).Append("</summary><div class=\"cite-panel\">")
-                .Append("<strong class=\"cite-title\">").Append(enc.Encode(c.DocumentTitle)).Append("</strong>");
+                .Append("<strong class=\"cite-title\">").Append(title).Append("</strong>");
             if (!string.IsNullOrWhiteSpace(c.HeadingPath))
-                html.Append("<span class=\"cite-heading small muted\">").Append(enc.Encode(c.HeadingPath)).Append("</span>");
+                html.Append("<span class=\"cite-heading small muted\">").Append(enc.Encode(DisplayText.Decoded(c.HeadingPath))).Append("</span>");
             if (!string.IsNullOrWhiteSpace(c.Snippet))
                 html.Append("<blockquote class=\"cite-snippet small\">").Append(Snippet(c.Snippet)).Append("</blockquote>");
+            if (c.ChunkId.Length > 0)
+                html.Append("<a class=\"small\" data-test=\"open-source\" href=\"").Append(enc.Encode($"{pathBase}/Source/{Uri.EscapeDataString(c.ChunkId)}#cited"))
+                    .Append("\" target=\"_blank\">Open in the portal</a>");
             if (LinkSafety.WebLink(c.Uri) is { } link)
-                html.Append("<a class=\"small\" href=\"").Append(enc.Encode(link)).Append("\" target=\"_blank\" rel=\"noopener noreferrer\">Open the document</a>");
+                html.Append("<a class=\"small\" href=\"").Append(enc.Encode(link)).Append("\" target=\"_blank\" rel=\"noopener noreferrer\">Open the original</a>");
             else if (!string.IsNullOrWhiteSpace(c.Uri))
                 html.Append("<span class=\"small muted cite-uri\">").Append(enc.Encode(c.Uri)).Append("</span>");
             html.Append("</div></details>");
@@ -66,10 +71,10 @@ public static class ChatHtml
 
     /// <summary>
     /// A snippet as Retrieval sends it: document text with the matched terms wrapped in
-    /// &lt;mark&gt;…&lt;/mark&gt;. Everything is encoded first; only those two exact tags are put back.
+    /// &lt;mark&gt;…&lt;/mark&gt;. Markdown marks go; everything is encoded; only those two exact tags are put back.
     /// </summary>
     public static string Snippet(string snippet) =>
-        HtmlEncoder.Default.Encode(snippet)
+        HtmlEncoder.Default.Encode(DisplayText.WithoutMarkdown(snippet))
             .Replace(EncodedMarkOpen, "<mark>", StringComparison.Ordinal)
             .Replace(EncodedMarkClose, "</mark>", StringComparison.Ordinal);
 

@@ -53,6 +53,17 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         if (Bot is null)
             return Forbid();
         message = (message ?? "").Trim();
+        if (QuestionRules.Problem(message) is { } problem)
+        {
+            if (!ServerSentEvents.Requested(Request))
+            {
+                TempData["FlashError"] = problem;
+                return RedirectToPage(new { bot = Bot.Id, c = ConversationId });
+            }
+            await ServerSentEvents.StartAsync(Response);
+            await ServerSentEvents.WriteAsync(Response, "error", new { message = problem }, HttpContext.RequestAborted);
+            return new EmptyResult();
+        }
         var request = new ChatRequest { Bot = Bot.Id, ConversationId = ConversationId ?? "", Message = message };
 
         if (!ServerSentEvents.Requested(Request))
@@ -97,7 +108,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
                         citations = e.Citations.Items;
                         await ServerSentEvents.WriteAsync(Response, "citations", new
                         {
-                            html = ChatHtml.Citations(citations),
+                            html = ChatHtml.Citations(citations, Request.PathBase),
                             items = citations.Select(c => new { c.Marker, title = c.DocumentTitle, c.HeadingPath, c.Snippet, c.Uri }),
                         }, ct);
                         break;
@@ -114,7 +125,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
                         await ServerSentEvents.WriteAsync(Response, "answer", new
                         {
                             html = ChatHtml.Markdown(answer.ToString()),
-                            citationsHtml = ChatHtml.Citations(citations),
+                            citationsHtml = ChatHtml.Citations(citations, Request.PathBase),
                         }, ct);
                         break;
                 }

@@ -21,6 +21,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: install it with `apt-get install -y chromium` (the README's test command does).");
         Directory.CreateDirectory(ScreenshotDirectory);
+        // Expectations wait as long as actions do: on a loaded machine an answer can take longer than the default 5 s.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -35,12 +37,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (own cookies) that records console errors, such as CSP violations.</summary>
-    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync(Uri baseAddress, int width = 1280, int height = 860)
+    public async Task<(IBrowserContext Context, IPage Page, List<string> ConsoleErrors)> NewPageAsync(Uri baseAddress, int width = 1280, int height = 860, bool javaScript = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            JavaScriptEnabled = javaScript,
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();

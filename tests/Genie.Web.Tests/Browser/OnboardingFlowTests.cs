@@ -86,7 +86,7 @@ public sealed class OnboardingFlowTests(BrowserFixture browser) : IClassFixture<
         await Expect(admin.Locator("[data-test=grants-form]")).ToContainTextAsync("lena@genie.test");
         await BrowserFixture.ScreenshotAsync(admin, "07-knowledge-base");
         await Nav(admin, "Knowledge bases").ClickAsync();
-        await Expect(admin.Locator("[data-test=kb-table]")).ToContainTextAsync("1 people");
+        await Expect(admin.Locator("[data-test=kb-table]")).ToContainTextAsync("1 person");
         await BrowserFixture.ScreenshotAsync(admin, "08-knowledge-bases");
 
         await Nav(admin, "System health").ClickAsync();

@@ -67,6 +67,6 @@ public sealed class InvitationModel(
         await audit.WriteAsync(new AuditActor(user.Id, user.Email), "user.accept-invitation", user.Email, "", HttpContext.RequestAborted);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, PortalPrincipal.Create(signedIn!));
         TempData["Flash"] = $"Welcome to Genie Mentor, {signedIn!.DisplayName}! Your password is set.";
-        return Redirect("/");
+        return LocalRedirect("~/");
     }
 }

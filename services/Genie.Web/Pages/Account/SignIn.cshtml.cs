@@ -55,5 +55,5 @@ public sealed class SignInModel(SignInService signIn, TimeProvider time) : PageM
         return Page();
     }
 
-    private string SafeReturnUrl() => Url.IsLocalUrl(ReturnUrl) && !ReturnUrl!.StartsWith("/Account/Sign", StringComparison.OrdinalIgnoreCase) ? ReturnUrl! : "/";
+    private string SafeReturnUrl() => Url.IsLocalUrl(ReturnUrl) && !ReturnUrl!.StartsWith("/Account/Sign", StringComparison.OrdinalIgnoreCase) ? ReturnUrl! : "~/";
 }

@@ -105,6 +105,7 @@
     if (bar) bar.removeAttribute("value");
     text.textContent = "Starting…";
     var finish = function (state, message) {
+      if (state !== "failed") refreshLive();
       target.setAttribute("data-state", state);
       text.textContent = message;
       if (bar) { bar.max = 1; bar.value = state === "failed" ? 0 : 1; }
@@ -123,6 +124,72 @@
     }).catch(function (error) { finish("failed", error.message); });
   });
 
+  // The question's one limit (data-max-length, the server's), counted as the person types; nothing typed is cut.
+  function questionProblem(input, question) {
+    var max = parseInt(input.getAttribute("data-max-length"), 10);
+    if (!question) return "Type a question first.";
+    if (max && question.length > max)
+      return "Questions can be at most " + max.toLocaleString("en-US") + " characters; this one has " + question.length.toLocaleString("en-US") + ". Shorten it and send it again.";
+    return null;
+  }
+  function showQuestionProblem(form, problem) {
+    var box = form.querySelector("[data-chat-problem]");
+    if (!box) return;
+    box.textContent = problem || "";
+    box.hidden = !problem;
+  }
+  function countQuestion(input) {
+    var form = input.form;
+    var count = form && form.querySelector("[data-chat-count]");
+    var max = parseInt(input.getAttribute("data-max-length"), 10);
+    if (!count || !max) return;
+    var length = input.value.trim().length;
+    count.textContent = length.toLocaleString("en-US") + " / " + max.toLocaleString("en-US");
+    count.classList.toggle("error-text", length > max);
+    if (length <= max && length > 0) showQuestionProblem(form, null);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-max-length")) countQuestion(event.target);
+  });
+  document.querySelectorAll("textarea[data-max-length]").forEach(countQuestion);
+  // File inputs with data-max-bytes say which file is too large before anything is uploaded.
+  function megabytes(bytes) { return (Math.round(bytes / 1024 / 1024 * 10) / 10) + " MB"; }
+  function fileProblem(input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var files = Array.prototype.slice.call(input.files || []);
+    var big = files.filter(function (f) { return f.size > max; })[0];
+    return big ? big.name + " is " + megabytes(big.size) + "; files can be at most " + megabytes(max) + "." : null;
+  }
+  function showFileProblem(input) {
+    var problem = fileProblem(input);
+    var box = input.form && input.form.querySelector("[data-file-problem]");
+    if (box) { box.textContent = problem || ""; box.hidden = !problem; }
+    return problem;
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-max-bytes")) showFileProblem(event.target);
+  });
+  document.addEventListener("submit", function (event) {
+    var input = event.target.querySelector && event.target.querySelector("input[data-max-bytes]");
+    if (input && showFileProblem(input)) event.preventDefault();
+  });
+
+  // After a streamed run ends, the parts of the page marked data-live are read again from the server,
+  // so a source's status and counts and the documents list are current without a reload.
+  function refreshLive() {
+    return fetch(window.location.pathname + window.location.search, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live]").forEach(function (element) {
+          var key = element.getAttribute("data-live");
+          var replacement = fresh.querySelector('[data-live="' + CSS.escape(key) + '"]');
+          if (replacement) element.replaceWith(document.importNode(replacement, true));
+        });
+      });
+  }
+
   // Chat: the answer streams in as text, then the server's rendered Markdown replaces it.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -131,7 +198,9 @@
     var input = form.querySelector("textarea[name=message]");
     var question = input.value.trim();
     event.preventDefault();
-    if (!question) return;
+    var problem = questionProblem(input, question);
+    showQuestionProblem(form, problem);
+    if (problem) { input.focus(); return; }
     var thread = document.querySelector("[data-thread]");
     var empty = thread.querySelector("[data-thread-empty]");
     if (empty) empty.remove();

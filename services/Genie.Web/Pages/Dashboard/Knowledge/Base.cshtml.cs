@@ -17,12 +17,15 @@ namespace Genie.Web.Pages.Dashboard.Knowledge;
 /// One knowledge base: upload files, add folder and MCP sources, sync with live progress, documents
 /// with their errors, who may read it, and deletion. Retrieval enforces who may change what.
 /// </summary>
-[RequestSizeLimit(MaxUploadBytes + 1024 * 1024)]
-[RequestFormLimits(MultipartBodyLengthLimit = MaxUploadBytes + 1024 * 1024)]
+[RequestSizeLimit(MaxRequestBytes)]
+[RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
 public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStore users, AuditLog audit) : PageModel
 {
     /// <summary>The portal's limit per upload; Retrieval applies its own (configurable) limit too.</summary>
     public const long MaxUploadBytes = 32L * 1024 * 1024;
+
+    /// <summary>The largest request the portal reads: one file at the limit and the form around it.</summary>
+    public const long MaxRequestBytes = MaxUploadBytes + 1024 * 1024;
 
     public const int PageSize = 50;
 
@@ -63,7 +66,7 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
             return Fail("Choose one or more files to upload.");
         var tooBig = files.FirstOrDefault(f => f.Length > MaxUploadBytes);
         if (tooBig is not null)
-            return Fail($"\"{tooBig.FileName}\" is {Megabytes(tooBig.Length)}; the limit is {Megabytes(MaxUploadBytes)} per file.");
+            return Fail(TooLarge(tooBig.FileName, tooBig.Length));
         try
         {
             var source = await UploadSourceAsync(ct);
@@ -71,17 +74,29 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
             foreach (var file in files)
             {
                 await using var stream = file.OpenReadStream();
-                var uploaded = await backends.Retrieval.UploadDocumentAsync(new UploadDocumentRequest
+                try
                 {
-                    SourceId = source.Id,
-                    FileName = Path.GetFileName(file.FileName),
-                    ContentType = file.ContentType ?? "",
-                    Content = await ByteString.FromStreamAsync(stream, ct),
-                }, Call(TimeSpan.FromMinutes(5)));
-                done.Add(uploaded.Unchanged ? $"{file.FileName} (unchanged)" : $"{file.FileName} ({uploaded.Document.ChunkCount} chunks)");
+                    // The name as the person sees it: Retrieval refuses one with a directory in it, and says so.
+                    var uploaded = await backends.Retrieval.UploadDocumentAsync(new UploadDocumentRequest
+                    {
+                        SourceId = source.Id,
+                        FileName = file.FileName,
+                        ContentType = file.ContentType ?? "",
+                        Content = await ByteString.FromStreamAsync(stream, ct),
+                    }, Call(TimeSpan.FromMinutes(5)));
+                    done.Add(uploaded.Unchanged ? $"{file.FileName} (unchanged)" : $"{file.FileName} ({Words.Count(uploaded.Document.ChunkCount, "chunk")})");
+                }
+                catch (RpcException e) when (e.Status == GrpcStatus.InvalidArgument)
+                {
+                    TempData["FlashError"] = $"{file.FileName} was not uploaded: {BackendErrors.Describe(e, "Retrieval")}";
+                    break;
+                }
             }
-            await audit.WriteAsync(AuditActor.From(User), "kb.upload", Id, string.Join(", ", files.Select(f => f.FileName)), ct);
-            TempData["Flash"] = "Uploaded and indexed: " + string.Join(", ", done) + ".";
+            if (done.Count > 0)
+            {
+                await audit.WriteAsync(AuditActor.From(User), "kb.upload", Id, string.Join(", ", done), ct);
+                TempData["Flash"] = "Uploaded and indexed: " + string.Join(", ", done) + ".";
+            }
         }
         catch (RpcException e)
         {
@@ -222,6 +237,10 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
     }
 
     public static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.#} MB";
+
+    /// <summary>The words for a file over the limit; site.js says the same before uploading.</summary>
+    public static string TooLarge(string fileName, long bytes) =>
+        $"{fileName} is {Megabytes(bytes)}; files can be at most {Megabytes(MaxUploadBytes)}.";
 
     private static object SyncEvent(SyncProgress step) => new
     {
