@@ -43,7 +43,7 @@ public class AddGenieDatabaseTests
 
             var report = await host.Services.GetRequiredService<HealthCheckService>()
                 .CheckHealthAsync(c => c.Tags.Contains("ready"));
-            Assert.Equal(HealthStatus.Healthy, report.Entries["database"].Status);
+            Assert.Equal(HealthStatus.Healthy, report.Entries[DatabaseExtensions.HealthCheckName].Status);
         }
         finally
         {
@@ -58,7 +58,7 @@ public class AddGenieDatabaseTests
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
-        Assert.Contains("ConnectionStrings__genie", error.Message);
+        Assert.Contains("ConnectionStrings:genie", error.Message);
     }
 
     [Fact]
@@ -68,6 +68,6 @@ public class AddGenieDatabaseTests
 
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
-        Assert.Equal(HealthStatus.Unhealthy, report.Entries["database"].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries[DatabaseExtensions.HealthCheckName].Status);
     }
 }
