@@ -31,11 +31,12 @@ public static class ExternalHttpClients
         client.AddStandardResilienceHandler(options =>
         {
             options.AttemptTimeout.Timeout = attemptTimeout;
-            options.TotalRequestTimeout.Timeout = attemptTimeout * (options.Retry.MaxRetryAttempts + 1) + TimeSpan.FromMinutes(1);
-            options.CircuitBreaker.SamplingDuration = attemptTimeout * 2; // the handler requires at least twice the attempt timeout
-            if (!retryPost)
-                options.Retry.DisableForUnsafeHttpMethods();
             configure?.Invoke(options);
+            if (!retryPost)
+                options.Retry.DisableForUnsafeHttpMethods(); // wraps whatever ShouldHandle configure set
+            // Room for every attempt and its back-off; the handler requires sampling at least twice the attempt timeout.
+            options.TotalRequestTimeout.Timeout = attemptTimeout * (options.Retry.MaxRetryAttempts + 1) + TimeSpan.FromMinutes(1);
+            options.CircuitBreaker.SamplingDuration = attemptTimeout * 2;
         });
         return client;
     }
