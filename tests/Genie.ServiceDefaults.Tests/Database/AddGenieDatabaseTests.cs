@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Pgvector;
 
 namespace Genie.ServiceDefaults.Tests.Database;
 
@@ -44,6 +45,38 @@ public class AddGenieDatabaseTests
             var report = await host.Services.GetRequiredService<HealthCheckService>()
                 .CheckHealthAsync(c => c.Tags.Contains("ready"));
             Assert.Equal(HealthStatus.Healthy, report.Entries[DatabaseExtensions.HealthCheckName].Status);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Vector_parameters_are_written_and_read_through_pgvectors_type_mapping()
+    {
+        var cluster = await PostgresCluster.GetSharedAsync();
+        using var host = BuildHost(await cluster.CreateDatabaseAsync("typed_vector"));
+        await host.StartAsync();
+        try
+        {
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("CREATE TABLE items (name text PRIMARY KEY, embedding vector(3) NOT NULL)");
+            foreach (var (name, values) in new[] { ("east", new[] { 1f, 0f, 0f }), ("north", new[] { 0f, 1f, 0f }) })
+            {
+                await using var insert = new NpgsqlCommand("INSERT INTO items VALUES ($1, $2)", connection);
+                insert.Parameters.Add(new NpgsqlParameter { Value = name });
+                insert.Parameters.Add(new NpgsqlParameter { Value = new Vector(values) });
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await using var nearest = new NpgsqlCommand("SELECT name, embedding FROM items ORDER BY embedding <=> $1 LIMIT 1", connection);
+            nearest.Parameters.Add(new NpgsqlParameter { Value = new Vector(new[] { 0.9f, 0.1f, 0f }) });
+            await using var reader = await nearest.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal("east", reader.GetString(0));
+            Assert.Equal([1f, 0f, 0f], reader.GetFieldValue<Vector>(1).ToArray());
         }
         finally
         {
