@@ -19,6 +19,7 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
 {
     public const string OllamaProvider = "ollama";
     public const string OpenAiProvider = "openai";
+    private const string OllamaProbeClient = "ollama-probe";
 
     public static readonly IReadOnlyList<string> Providers = [HashingEmbeddingGenerator.ProviderName, OllamaProvider, OpenAiProvider];
 
@@ -91,9 +92,11 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
             return configured;
         try
         {
+            // "Is one answering now?" must not retry: a plain client (no resilience handler), a short timeout that
+            // only a black-holed address waits out (a missing server refuses at once).
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            using var response = await httpClients.CreateClient(ExternalHttpClients.Ollama).GetAsync(new Uri(WithSlash(options.OllamaUrl), "api/tags"), timeout.Token);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await httpClients.CreateClient(OllamaProbeClient).GetAsync(new Uri(WithSlash(options.OllamaUrl), "api/tags"), timeout.Token);
             return response.IsSuccessStatusCode ? OllamaProvider : HashingEmbeddingGenerator.ProviderName;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)

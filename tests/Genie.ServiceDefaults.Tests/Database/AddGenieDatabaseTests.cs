@@ -24,14 +24,25 @@ public class AddGenieDatabaseTests
         return builder.Build();
     }
 
-    [Fact]
-    public async Task Starting_the_host_applies_the_migrations_and_reports_the_database_ready()
+    /// <summary>Runs <paramref name="test"/> against a started host over a new database.</summary>
+    private static async Task WithStartedHostAsync(string database, Func<IHost, Task> test)
     {
         var cluster = await PostgresCluster.GetSharedAsync();
-        using var host = BuildHost(await cluster.CreateDatabaseAsync("host"));
-
+        using var host = BuildHost(await cluster.CreateDatabaseAsync(database));
         await host.StartAsync();
         try
+        {
+            await test(host);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public Task Starting_the_host_applies_the_migrations_and_reports_the_database_ready() =>
+        WithStartedHostAsync("host", async host =>
         {
             var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             await using var connection = await dataSource.OpenConnectionAsync();
@@ -45,20 +56,11 @@ public class AddGenieDatabaseTests
             var report = await host.Services.GetRequiredService<HealthCheckService>()
                 .CheckHealthAsync(c => c.Tags.Contains("ready"));
             Assert.Equal(HealthStatus.Healthy, report.Entries[DatabaseExtensions.HealthCheckName].Status);
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
-    }
+        });
 
     [Fact]
-    public async Task Vector_parameters_are_written_and_read_through_pgvectors_type_mapping()
-    {
-        var cluster = await PostgresCluster.GetSharedAsync();
-        using var host = BuildHost(await cluster.CreateDatabaseAsync("typed_vector"));
-        await host.StartAsync();
-        try
+    public Task Vector_parameters_are_written_and_read_through_pgvectors_type_mapping() =>
+        WithStartedHostAsync("typed_vector", async host =>
         {
             var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             await using var connection = await dataSource.OpenConnectionAsync();
@@ -77,12 +79,7 @@ public class AddGenieDatabaseTests
             Assert.True(await reader.ReadAsync());
             Assert.Equal("east", reader.GetString(0));
             Assert.Equal([1f, 0f, 0f], reader.GetFieldValue<Vector>(1).ToArray());
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
-    }
+        });
 
     [Fact]
     public async Task A_missing_connection_string_stops_startup_naming_the_variable()
