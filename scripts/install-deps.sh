@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need besides the .NET SDK:
-# PostgreSQL 15 + pgvector, poppler-utils, chromium, and the npm test peers in tests/node.
+# PostgreSQL 15 + pgvector, chromium, and the npm test peers in tests/node.
 # Idempotent: every step checks first, so a rerun on a ready machine only reads a few files.
 # Debian/Ubuntu, as root (sudo is used when not root).
 set -euo pipefail
@@ -47,7 +47,6 @@ package_installed() {
 missing=()
 [[ -x "$pg_bin/postgres" && -x "$pg_bin/initdb" ]] || missing+=(postgresql-15)
 package_installed postgresql-server-dev-15 || missing+=(postgresql-server-dev-15)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 

@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -11,75 +9,46 @@ using OpenTelemetry.Trace;
 namespace Genie.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// OpenTelemetry traces, metrics and logs. ASP.NET Core, HttpClient and Npgsql emit activities and
-/// meters natively, so listening to their sources replaces the instrumentation packages we lack.
-/// Exports over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+/// OpenTelemetry logs, metrics and traces through OpenTelemetry.Extensions.Hosting, as an Aspire ServiceDefaults
+/// project sets them up: ASP.NET Core, HttpClient, gRPC client and runtime instrumentation, the services' own
+/// sources and meters (<c>Genie.*</c>) and Microsoft.Extensions.AI's gen_ai spans and metrics. Npgsql's come with
+/// Aspire.Npgsql (<see cref="Database.DatabaseExtensions"/>). Exported over OTLP only when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class TelemetryExtensions
 {
-    public static readonly string[] ActivitySources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", "Genie.*"];
-    public static readonly string[] Meters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "Npgsql", "Genie.*"];
+    /// <summary>The activity source and meter of M.E.AI's <c>UseOpenTelemetry()</c> (the gen_ai.* conventions).</summary>
+    public const string GenAiSource = "Experimental.Microsoft.Extensions.AI";
+
+    public static readonly string[] Sources = ["Genie.*", GenAiSource];
 
     public static IHostApplicationBuilder AddGenieTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
-        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var exportOtlp = !string.IsNullOrWhiteSpace(otlpEndpoint);
-        var resource = ResourceBuilder.CreateDefault().AddService(
-            builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : serviceName,
-            serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}");
-
         builder.Logging.AddOpenTelemetry(logging =>
         {
-            logging.SetResourceBuilder(resource);
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            if (exportOtlp)
-                logging.AddOtlpExporter();
         });
 
-        var tracing = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddSource(ActivitySources);
-        var metrics = Sdk.CreateMeterProviderBuilder()
-            .SetResourceBuilder(resource)
-            .AddMeter(Meters);
-        if (exportOtlp)
-        {
-            tracing.AddOtlpExporter();
-            metrics.AddOtlpExporter();
-        }
-        builder.Services.AddSingleton(new TelemetryProviders(tracing.Build(), metrics.Build()));
-        builder.Services.AddHostedService<TelemetryFlusher>();
-        // W3C trace context everywhere (HttpClient injects it, ASP.NET Core extracts it).
-        Activity.DefaultIdFormat = ActivityIdFormat.W3C;
-        Activity.ForceDefaultIdFormat = true;
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(
+                builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : serviceName,
+                serviceInstanceId: $"{Environment.MachineName}:{Environment.ProcessId}"))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(Sources))
+            .WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(aspNetCore =>
+                    // Health probes every few seconds would drown the traces that matter.
+                    aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/alive"))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddSource(Sources));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
         return builder;
-    }
-}
-
-/// <summary>Owns the tracer and meter providers so they are flushed and disposed with the host.</summary>
-public sealed class TelemetryProviders(TracerProvider? tracer, MeterProvider? meter) : IDisposable
-{
-    public TracerProvider? Tracer { get; } = tracer;
-
-    public MeterProvider? Meter { get; } = meter;
-
-    public void Dispose()
-    {
-        Tracer?.Dispose();
-        Meter?.Dispose();
-    }
-}
-
-internal sealed class TelemetryFlusher(TelemetryProviders providers) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StopAsync(CancellationToken cancellationToken)
-    {
-        providers.Tracer?.ForceFlush(2000);
-        providers.Meter?.ForceFlush(2000);
-        return Task.CompletedTask;
     }
 }

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Genie.Agent.Telemetry;
+using Genie.ServiceDefaults.Telemetry;
 
 namespace Genie.Agent.Bench;
 
 /// <summary>
 /// Where a chat's time goes inside the Agent, from the pipeline's own spans ("agent.chat" and its stage
-/// children, the gen_ai model span), keyed by the answer's message id so the client's timing can be joined
+/// children, and M.E.AI's gen_ai model span), keyed by the answer's message id so the client's timing can be joined
 /// to it; and how many database commands the Agent's and Retrieval's data sources ran (Npgsql's
 /// <c>db.client.operation.duration</c> metric, one measurement per command or batch).
 /// </summary>
@@ -26,7 +27,7 @@ public sealed class StageRecorder : IDisposable
     {
         _spans = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == AgentTelemetry.Name,
+            ShouldListenTo = source => source.Name is AgentTelemetry.Name or TelemetryExtensions.GenAiSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = Stopped,
         };

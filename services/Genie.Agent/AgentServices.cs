@@ -11,6 +11,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Database;
 using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Http;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Genie.Agent;
@@ -39,7 +40,9 @@ public static class AgentServices
         {
             if (dataSource.ConnectionStringBuilder.MaxAutoPrepare == 0) dataSource.ConnectionStringBuilder.MaxAutoPrepare = 32;
         }));
-        builder.Services.AddHttpClient(ModelCatalog.OllamaHttpClient);
+        // Model streams run long; the bots' own first-token and total timeouts are enforced by ModelRunner.
+        builder.Services.AddOllamaHttpClient(attemptTimeout: TimeSpan.FromMinutes(10), retryPost: false);
+        builder.Services.AddExternalHttpClient(ExternalHttpClients.OpenAi, attemptTimeout: TimeSpan.FromMinutes(10), retryPost: false);
         builder.Services.AddSingleton<AgentTelemetry>();
         builder.Services.AddSingleton<ModelCatalog>();
         builder.Services.AddSingleton<ModelRunner>();

@@ -17,10 +17,10 @@ public static class LmsBridgeServices
         var clientOptions = new TalentLmsClientOptions();
         builder.Configuration.GetSection("Genie:Lms:Client").Bind(clientOptions);
         services.AddSingleton(clientOptions);
-        // Each attempt has its own Polly timeout; the HttpClient's own is only a backstop.
+        services.AddTalentLmsHttpClient(clientOptions);
+        // Rate-limit waits run on the real clock, whatever clock the reminder rules are given.
         services.AddSingleton(sp => new TalentLmsClientFactory(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan },
-            clientOptions, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<IHttpClientFactory>(), clientOptions, TimeProvider.System, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<LmsSettingsStore>();
         services.AddSingleton<ProgressReader>();
         services.AddSingleton<LmsAccess>();

@@ -16,10 +16,10 @@ public static class LmsTelemetry
         Meter.CreateCounter<long>("genie.lms.sync.runs", description: "TalentLMS syncs by final state");
 
     public static readonly Counter<long> ApiCalls =
-        Meter.CreateCounter<long>("genie.lms.talentlms.calls", description: "HTTP requests sent to TalentLMS, retries included");
+        Meter.CreateCounter<long>("genie.lms.talentlms.calls", description: "Requests made to TalentLMS (transient retries are counted by the resilience handler's own metrics)");
 
-    public static readonly Counter<long> Retries =
-        Meter.CreateCounter<long>("genie.lms.talentlms.retries", description: "TalentLMS calls retried, by cause");
+    public static readonly Counter<long> RateLimitWaits =
+        Meter.CreateCounter<long>("genie.lms.talentlms.rate_limit_waits", description: "TalentLMS calls that waited for the rate limit to reset");
 
     public static readonly Counter<long> RemindersCreated =
         Meter.CreateCounter<long>("genie.lms.reminders.created", description: "Reminders created by the rules");

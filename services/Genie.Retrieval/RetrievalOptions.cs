@@ -43,8 +43,6 @@ public sealed class RetrievalOptions
     /// <summary>Documents indexed at once during a sync.</summary>
     public int SyncParallelism { get; set; } = 3;
 
-    public string PdfToTextPath { get; set; } = "pdftotext";
-
     /// <summary>How often the scheduler looks for sources due for a re-sync.</summary>
     public int SchedulerPollSeconds { get; set; } = 30;
 

@@ -10,6 +10,7 @@ using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
 using Genie.ServiceDefaults.Database;
 using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Http;
 
 namespace Genie.Retrieval;
 
@@ -36,7 +37,9 @@ public static class RetrievalServices
         var options = RetrievalOptions.FromConfiguration(configuration);
         services.AddSingleton(options);
         services.AddSingleton(EmbedderOptions.FromConfiguration(configuration));
-        services.AddHttpClient("ollama", client => client.Timeout = TimeSpan.FromMinutes(2));
+        // Embedding a batch is a pure function of its input: safe to retry, POST or not.
+        services.AddOllamaHttpClient(attemptTimeout: TimeSpan.FromMinutes(2), retryPost: true);
+        services.AddExternalHttpClient(ExternalHttpClients.OpenAi, attemptTimeout: TimeSpan.FromMinutes(2), retryPost: true);
         services.AddSingleton<EmbedderFactory>();
         services.AddSingleton(_ => SecretProtector.FromConfiguration(configuration));
         services.AddSingleton<AccessPolicy>();
@@ -44,7 +47,7 @@ public static class RetrievalServices
         services.AddSingleton<SourceStore>();
         services.AddSingleton<DocumentStore>();
         services.AddSingleton<DocumentSourceFactory>();
-        services.AddSingleton(new DocumentParser(options.PdfToTextPath));
+        services.AddSingleton<DocumentParser>();
         services.AddSingleton(new StructuredChunker(options.Chunking));
         services.AddSingleton<DocumentIndexer>();
         services.AddSingleton<SyncRunner>();

@@ -1,11 +1,14 @@
-using System.Text;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
+using UglyToad.PdfPig.Core;
+using UglyToad.PdfPig.Fonts.Standard14Fonts;
+using UglyToad.PdfPig.Writer;
+using PageSize = UglyToad.PdfPig.Content.PageSize;
 
 namespace Genie.Retrieval.Tests;
 
-/// <summary>Small real files built in memory: a DOCX through OpenXml, a one-page PDF written by hand.</summary>
+/// <summary>Small real files built in memory: a DOCX through OpenXml, a one-page PDF through PdfPig.</summary>
 public static class TestFiles
 {
     public static byte[] Docx(string title, params (string? Style, string Text)[] paragraphs)
@@ -35,30 +38,16 @@ public static class TestFiles
         return paragraph;
     }
 
-    /// <summary>A minimal valid PDF 1.4 with one line of Helvetica text (ASCII only).</summary>
-    public static byte[] Pdf(string line)
+    /// <summary>A one-page PDF written by PdfPig's builder: a print-header line, then <paramref name="line"/>; a title in its Info dictionary when given.</summary>
+    public static byte[] Pdf(string line, string? title = null)
     {
-        var content = $"BT /F1 12 Tf 72 720 Td ({line.Replace("(", "\\(").Replace(")", "\\)")}) Tj ET";
-        var objects = new[]
-        {
-            "<< /Type /Catalog /Pages 2 0 R >>",
-            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            $"<< /Length {content.Length} >>\nstream\n{content}\nendstream",
-            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        };
-        var pdf = new StringBuilder("%PDF-1.4\n");
-        var offsets = new List<int>();
-        for (var i = 0; i < objects.Length; i++)
-        {
-            offsets.Add(pdf.Length);
-            pdf.Append($"{i + 1} 0 obj\n{objects[i]}\nendobj\n");
-        }
-        var xref = pdf.Length;
-        pdf.Append($"xref\n0 {objects.Length + 1}\n0000000000 65535 f \n");
-        foreach (var offset in offsets)
-            pdf.Append($"{offset:D10} 00000 n \n");
-        pdf.Append($"trailer\n<< /Size {objects.Length + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n");
-        return Encoding.ASCII.GetBytes(pdf.ToString());
+        var builder = new PdfDocumentBuilder();
+        if (title is not null)
+            builder.DocumentInformation.Title = title;
+        var page = builder.AddPage(PageSize.A4);
+        var font = builder.AddStandard14Font(Standard14Font.Helvetica);
+        page.AddText("12/4/26, 9:15 AM", 8, new PdfPoint(25, 800), font);
+        page.AddText(line, 12, new PdfPoint(25, 700), font);
+        return builder.Build();
     }
 }

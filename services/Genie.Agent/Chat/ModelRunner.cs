@@ -1,27 +1,25 @@
-using System.Diagnostics;
+using System.ClientModel;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Genie.Agent.Answering;
 using Genie.Agent.Models;
-using Genie.Agent.Telemetry;
 using Microsoft.Extensions.AI;
 
 namespace Genie.Agent.Chat;
 
 /// <summary>
 /// Streams an answer from a bot's model through the citation-marker filter, enforcing the bot's
-/// first-token and total timeouts. A model that fails, times out or says nothing is replaced by the
-/// built-in answerer on the same prompt, with the reason announced first. Client cancellation is not a
-/// failure: what was said so far is returned, marked incomplete. With tools, the model's tool calls are run
-/// and their results sent back (up to <see cref="MaxToolRounds"/> rounds) until it answers in text.
+/// first-token and total timeouts. A model that fails, times out, stops before it finished or says nothing is
+/// replaced by the built-in answerer on the same prompt, with the reason announced first. Client cancellation is
+/// not a failure: what was said so far is returned, marked incomplete. Tools are run by the model's pipeline
+/// (<see cref="ModelCatalog"/>), their rounds' token counts add up here.
 /// </summary>
-public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, TimeProvider time)
+public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
 {
     public delegate Task DeltaSink(string text);
 
     public delegate Task FallbackSink(string reason, string model);
-
-    public const int MaxToolRounds = 4;
 
     /// <param name="tools">Functions the model may call; ignored for built-in models.</param>
     /// <param name="fallback">What answers when the model fails; default the built-in extractive answerer.</param>
@@ -52,17 +50,11 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
         BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, long started, CancellationToken callCancelled,
         IReadOnlyList<AIFunction>? tools)
     {
-        using var activity = AgentTelemetry.Source.StartActivity($"chat {model.Model}", ActivityKind.Client);
-        activity?.SetTag("gen_ai.operation.name", "chat");
-        activity?.SetTag("gen_ai.system", model.Provider);
-        activity?.SetTag("gen_ai.request.model", model.Model);
-        if (!model.IsBuiltin && model.Options.Temperature is { } temperature) activity?.SetTag("gen_ai.request.temperature", temperature);
-
         var markers = new CitationMarkers(sourceCount);
         var text = new StringBuilder();
         int? inputTokens = null, outputTokens = null;
-        string? responseModel = null;
         TimeSpan? firstDelta = null;
+        var finished = false;
         using var firstTokenDeadline = new CancellationTokenSource();
         using var totalDeadline = new CancellationTokenSource();
         if (!model.IsBuiltin)
@@ -78,60 +70,49 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
             MaxOutputTokens = model.Options.MaxOutputTokens,
             Tools = tools is { Count: > 0 } ? [.. tools] : null,
         };
-        var conversation = prompt.ToList();
 
         string? failure = null;
         try
         {
-            for (var round = 0; ; round++)
+            await foreach (var update in model.Client.GetStreamingResponseAsync(prompt, options, linked.Token))
             {
-                var calls = new List<FunctionCallContent>();
-                await foreach (var update in model.Client.GetStreamingResponseAsync(conversation, options, linked.Token))
+                // A tool call is the model's first word: it is alive, the tools now take their time.
+                if (update.Contents.Any(c => c is FunctionCallContent)) firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
+                foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
-                    responseModel ??= update.ModelId;
-                    calls.AddRange(update.Contents.OfType<FunctionCallContent>());
-                    if (calls.Count > 0) firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
-                    foreach (var usage in update.Contents.OfType<UsageContent>())
-                    {
-                        // Tool rounds are separate requests: their token counts add up.
-                        if (usage.Details.InputTokenCount is { } input) inputTokens = (inputTokens ?? 0) + (int)input;
-                        if (usage.Details.OutputTokenCount is { } output) outputTokens = (outputTokens ?? 0) + (int)output;
-                    }
-                    if (update.FinishReason is { } finish) activity?.SetTag("gen_ai.response.finish_reasons", new[] { finish.Value });
-                    var piece = update.Text;
-                    if (piece.Length == 0) continue;
-                    if (firstDelta is null)
-                    {
-                        firstDelta = time.GetElapsedTime(started);
-                        firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
-                    }
-                    text.Append(piece);
-                    var visible = markers.Push(piece);
-                    if (visible.Length > 0) await onDelta(visible);
+                    // Tool rounds are separate requests: their token counts add up.
+                    if (usage.Details.InputTokenCount is { } input) inputTokens = (inputTokens ?? 0) + (int)input;
+                    if (usage.Details.OutputTokenCount is { } output) outputTokens = (outputTokens ?? 0) + (int)output;
                 }
-                if (calls.Count == 0 || tools is null) break;
-                if (round + 1 >= MaxToolRounds)
+                finished |= update.FinishReason is not null;
+                var piece = update.Text;
+                if (piece.Length == 0) continue;
+                if (firstDelta is null)
                 {
-                    failure = $"{model.DisplayName} kept calling tools after {MaxToolRounds} rounds";
-                    break;
+                    firstDelta = time.GetElapsedTime(started);
+                    firstTokenDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
                 }
-                conversation.Add(new ChatMessage(ChatRole.Assistant, [.. calls]));
-                foreach (var call in calls)
-                    conversation.Add(new ChatMessage(ChatRole.Tool, [await RunToolAsync(tools, call, linked.Token)]));
+                text.Append(piece);
+                var visible = markers.Push(piece);
+                if (visible.Length > 0) await onDelta(visible);
             }
             var rest = markers.Flush();
             if (rest.Length > 0) await onDelta(rest);
-            if (failure is null && text.Length == 0 && !model.IsBuiltin) failure = $"{model.DisplayName} returned an empty answer";
+            // Every completed answer ends with a finish reason; a stream that stops without one was cut off
+            // (a dropped connection, or an error event in place of the rest of the answer).
+            if (!model.IsBuiltin && !finished) failure = $"{model.DisplayName} failed: the stream ended before the model finished its answer";
+            else if (text.Length == 0 && !model.IsBuiltin) failure = $"{model.DisplayName} returned an empty answer";
         }
         catch (Exception) when (callCancelled.IsCancellationRequested)
         {
-            return new Attempt(Result(markers, model, responseModel, inputTokens, outputTokens, incomplete: true, firstDelta, activity), null);
+            return new Attempt(Result(incomplete: true), null);
         }
-        catch (OperationCanceledException) when (firstTokenDeadline.IsCancellationRequested)
+        // A deadline that passed is the reason, whatever the interrupted read threw.
+        catch (Exception) when (firstTokenDeadline.IsCancellationRequested)
         {
             failure = $"{model.DisplayName} sent nothing within {model.Options.FirstTokenTimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
         }
-        catch (OperationCanceledException) when (totalDeadline.IsCancellationRequested)
+        catch (Exception) when (totalDeadline.IsCancellationRequested)
         {
             failure = $"{model.DisplayName} did not finish within {model.Options.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
         }
@@ -139,45 +120,10 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
         {
             failure = $"{model.DisplayName} failed: {Describe(e)}";
         }
+        return new Attempt(Result(incomplete: false), failure);
 
-        if (failure is not null)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, failure);
-            activity?.SetTag("error.type", "model_failure");
-        }
-        return new Attempt(Result(markers, model, responseModel, inputTokens, outputTokens, incomplete: false, firstDelta, activity), failure);
-
-        Generation Result(CitationMarkers m, BotModel bm, string? respModel, int? input, int? output, bool incomplete, TimeSpan? first, Activity? span)
-        {
-            span?.SetTag("gen_ai.response.model", respModel ?? bm.Model);
-            if (input is not null)
-            {
-                span?.SetTag("gen_ai.usage.input_tokens", input);
-                telemetry.TokenUsage.Record(input.Value, Tags(bm, "input"));
-            }
-            if (output is not null)
-            {
-                span?.SetTag("gen_ai.usage.output_tokens", output);
-                telemetry.TokenUsage.Record(output.Value, Tags(bm, "output"));
-            }
-            var shown = CitationText(text.ToString(), sourceCount);
-            return new Generation(shown, m.Used, bm.DisplayName, input, output, null, incomplete, first);
-        }
-    }
-
-    /// <summary>Runs one tool call; an unknown tool or a failing one becomes an error result the model can read.</summary>
-    private static async Task<FunctionResultContent> RunToolAsync(IReadOnlyList<AIFunction> tools, FunctionCallContent call, CancellationToken cancelled)
-    {
-        var tool = tools.FirstOrDefault(t => t.Name == call.Name);
-        if (tool is null) return new FunctionResultContent(call.CallId, $"{{\"error\":\"there is no tool named {call.Name}\"}}");
-        try
-        {
-            return new FunctionResultContent(call.CallId, await tool.InvokeAsync(new AIFunctionArguments(call.Arguments), cancelled));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            return new FunctionResultContent(call.CallId, System.Text.Json.JsonSerializer.Serialize(new { error = e.Message })) { Exception = e };
-        }
+        Generation Result(bool incomplete) =>
+            new(CitationText(text.ToString(), sourceCount), markers.Used, model.DisplayName, inputTokens, outputTokens, null, incomplete, firstDelta);
     }
 
     /// <summary>The stored text is exactly what the user saw: the model's text run through a fresh marker filter.</summary>
@@ -187,18 +133,29 @@ public sealed class ModelRunner(ModelCatalog models, AgentTelemetry telemetry, T
         return filter.Push(raw) + filter.Flush();
     }
 
-    private static KeyValuePair<string, object?>[] Tags(BotModel model, string tokenType) =>
-    [
-        new("gen_ai.system", model.Provider),
-        new("gen_ai.request.model", model.Model),
-        new("gen_ai.token.type", tokenType),
-    ];
-
     private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(Math.Max(0.05, seconds));
 
     private static string Describe(Exception e) => e switch
     {
         HttpRequestException { StatusCode: null } => $"cannot reach the model server ({e.Message})",
+        ClientResultException result => $"the server answered {result.Status}: {ServerMessage(result)}",
         _ => e.Message,
     };
+
+    /// <summary>The <c>error.message</c> of an OpenAI error body, else the start of whatever the server sent.</summary>
+    private static string ServerMessage(ClientResultException e)
+    {
+        var body = e.GetRawResponse()?.Content?.ToString() ?? "";
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object &&
+                error.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+                return text;
+        }
+        catch (JsonException)
+        {
+        }
+        return body.Length == 0 ? e.Message.Split('\n')[0] : body.Length > 300 ? body[..300] : body;
+    }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Genie.Agent.Telemetry;
 
-/// <summary>The Agent's activity source and meter ("Genie.Agent"); model spans follow the gen_ai.* conventions.</summary>
+/// <summary>The Agent's activity source and meter ("Genie.Agent"); model calls are traced and metered by M.E.AI's UseOpenTelemetry (gen_ai.* conventions).</summary>
 public sealed class AgentTelemetry : IDisposable
 {
     public const string Name = "Genie.Agent";
@@ -23,7 +23,6 @@ public sealed class AgentTelemetry : IDisposable
         TimeToFirstToken = _meter.CreateHistogram<double>("genie.agent.answer.time_to_first_token", "s", "Time from question to the first answer delta.");
         Answers = _meter.CreateCounter<long>("genie.agent.answers", "{answer}", "Answers given, tagged not_covered=true|false, fallback, incomplete.");
         FeedbackCount = _meter.CreateCounter<long>("genie.agent.feedback", "{feedback}", "Feedback received, tagged rating=up|down.");
-        TokenUsage = _meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used per model call (gen_ai.token.type=input|output).");
     }
 
     public Histogram<double> AnswerLatency { get; }
@@ -35,8 +34,6 @@ public sealed class AgentTelemetry : IDisposable
 
     /// <summary>Feedback ratio = feedback{rating=up} / feedback.</summary>
     public Counter<long> FeedbackCount { get; }
-
-    public Histogram<long> TokenUsage { get; }
 
     public void Dispose() => _meter.Dispose();
 }

@@ -4,17 +4,15 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
-using Polly.Timeout;
 
 namespace Genie.LmsBridge.TalentLms;
 
 /// <summary>
 /// TalentLMS REST API v1 for one portal: HTTP Basic with the API key as user and an empty password,
-/// GET arguments as <c>key:value</c> path segments, POSTs as form bodies. Transient failures and
-/// 429s are retried through a Polly pipeline (a 429 waits until the limit resets); other errors
-/// surface as <see cref="TalentLmsApiException"/> carrying TalentLMS's own message.
+/// GET arguments as <c>key:value</c> path segments, POSTs as form bodies. Transient failures (connection
+/// errors, timeouts, 408, 5xx) are retried by the HttpClient's standard resilience handler
+/// (<see cref="TalentLmsHttp"/>); a 429 is TalentLMS's rate limit, waited out here until it resets. Other
+/// errors surface as <see cref="TalentLmsApiException"/> carrying TalentLMS's own message.
 /// </summary>
 public sealed partial class TalentLmsClient
 {
@@ -23,7 +21,6 @@ public sealed partial class TalentLmsClient
     private readonly TalentLmsClientOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly AuthenticationHeaderValue _authorization;
     private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
     private int _calls;
@@ -36,10 +33,9 @@ public sealed partial class TalentLmsClient
         _time = time;
         _logger = logger;
         _authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(connection.ApiKey + ":")));
-        _pipeline = BuildPipeline();
     }
 
-    /// <summary>HTTP requests sent so far, retries included.</summary>
+    /// <summary>Requests made so far (rate-limit waits included; transient retries are the resilience handler's, in its telemetry).</summary>
     public int CallCount => Volatile.Read(ref _calls);
 
     public async Task<IReadOnlyList<TlmsUser>> ListUsersAsync(CancellationToken cancellationToken) =>
@@ -113,18 +109,16 @@ public sealed partial class TalentLmsClient
     private async Task<JsonElement> SendAsync(HttpMethod method, string path, IReadOnlyDictionary<string, string>? form, CancellationToken cancellationToken)
     {
         await WaitForRateLimitWindowAsync(path, cancellationToken);
-        using var response = await _pipeline.ExecuteAsync(async ct =>
+        var response = await SendOnceAsync(method, path, form, cancellationToken);
+        for (var retry = 0; response.StatusCode == HttpStatusCode.TooManyRequests && retry < _options.MaxRetries; retry++)
         {
-            using var request = new HttpRequestMessage(method, new Uri(_connection.ApiBase, path));
-            request.Headers.Authorization = _authorization;
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (form is not null)
-                request.Content = new FormUrlEncodedContent(form);
-            Interlocked.Increment(ref _calls);
-            LmsTelemetry.ApiCalls.Add(1);
-            return await _http.SendAsync(request, ct);
-        }, cancellationToken);
+            var wait = await RateLimitDelayAsync(response, path, retry, cancellationToken);
+            response.Dispose();
+            await Task.Delay(wait, _time, cancellationToken);
+            response = await SendOnceAsync(method, path, form, cancellationToken);
+        }
 
+        using var _ = response;
         RememberRateLimit(response);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
@@ -145,56 +139,36 @@ public sealed partial class TalentLmsClient
         }
     }
 
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline() =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = _options.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _options.BaseDelay,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-                DelayGenerator = async args =>
-                    args.Outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests } limited
-                        ? await RateLimitDelayAsync(limited, args.Context.CancellationToken)
-                        : null,
-                OnRetry = args =>
-                {
-                    LmsTelemetry.Retries.Add(1, new KeyValuePair<string, object?>("cause",
-                        args.Outcome.Result is { } failed ? ((int)failed.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : args.Outcome.Exception?.GetType().Name));
-                    _logger.LogWarning("TalentLMS call failed ({Outcome}); retry {Attempt} in {Delay}",
-                        args.Outcome.Result is { } r ? $"HTTP {(int)r.StatusCode}" : args.Outcome.Exception?.GetType().Name,
-                        args.AttemptNumber + 1, args.RetryDelay);
-                    args.Outcome.Result?.Dispose();
-                    return default;
-                },
-            })
-            .AddTimeout(_options.AttemptTimeout)
-            .Build();
-
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string path, IReadOnlyDictionary<string, string>? form, CancellationToken cancellationToken)
     {
-        { Exception: HttpRequestException or TimeoutRejectedException } => true,
-        { Result: { } response } => response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout ||
-                                    (int)response.StatusCode >= 500,
-        _ => false,
-    };
+        using var request = new HttpRequestMessage(method, new Uri(_connection.ApiBase, path));
+        request.Headers.Authorization = _authorization;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (form is not null)
+            request.Content = new FormUrlEncodedContent(form);
+        Interlocked.Increment(ref _calls);
+        LmsTelemetry.ApiCalls.Add(1);
+        return await _http.SendAsync(request, cancellationToken);
+    }
 
-    /// <summary>How long to wait after a 429: until the advertised reset, else until /ratelimit's reset.</summary>
-    private async ValueTask<TimeSpan?> RateLimitDelayAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// How long to wait after a 429: until the advertised reset, else until /ratelimit's reset, else an exponential
+    /// back-off. A reset beyond <see cref="TalentLmsClientOptions.MaxRateLimitWait"/> fails the call with its time.
+    /// </summary>
+    private async Task<TimeSpan> RateLimitDelayAsync(HttpResponseMessage response, string path, int retry, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var resetAt = RateLimitGate.ResetAt(response.Headers, now) ?? await QueryResetAsync(cancellationToken);
         if (resetAt is null)
-            return null;
+            return _options.BaseDelay * Math.Pow(2, retry);
         var wait = resetAt.Value - now;
         if (wait > _options.MaxRateLimitWait)
         {
-            var path = response.RequestMessage?.RequestUri?.AbsolutePath ?? "";
             response.Dispose();
             throw new TalentLmsRateLimitedException(path, resetAt);
         }
         _logger.LogInformation("TalentLMS rate limit reached; waiting until {Reset:u}", resetAt);
+        LmsTelemetry.RateLimitWaits.Add(1);
         return wait > TimeSpan.Zero ? wait + TimeSpan.FromMilliseconds(50) : TimeSpan.FromMilliseconds(50);
     }
 

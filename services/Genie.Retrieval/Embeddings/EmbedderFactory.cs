@@ -1,26 +1,62 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Genie.ServiceDefaults.Http;
 using Microsoft.Extensions.AI;
+using OllamaSharp;
+using OpenAI;
 
 namespace Genie.Retrieval.Embeddings;
 
 /// <summary>What a knowledge base was indexed with; the same spec always yields the same vectors' space.</summary>
 public sealed record EmbedderChoice(string Provider, string Model, int Dimension);
 
-/// <summary>Builds the embedder a knowledge base records, and resolves defaults (probing the dimension) for new ones.</summary>
+/// <summary>
+/// Builds the embedder a knowledge base records, and resolves defaults (probing the dimension) for new ones. Model
+/// embedders are OllamaSharp's <see cref="OllamaApiClient"/> (<c>POST /api/embed</c>) and Microsoft.Extensions.AI.OpenAI's
+/// generator for any OpenAI-compatible <c>/embeddings</c>, on the resilient HttpClients of <see cref="ExternalHttpClients"/>.
+/// </summary>
 public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory httpClients)
 {
-    public static readonly IReadOnlyList<string> Providers = [HashingEmbeddingGenerator.ProviderName, OllamaEmbeddingGenerator.ProviderName, OpenAiEmbeddingGenerator.ProviderName];
+    public const string OllamaProvider = "ollama";
+    public const string OpenAiProvider = "openai";
+    private const string OllamaProbeClient = "ollama-probe";
+
+    public static readonly IReadOnlyList<string> Providers = [HashingEmbeddingGenerator.ProviderName, OllamaProvider, OpenAiProvider];
 
     public EmbedderOptions Options => options;
 
     public IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice) => choice.Provider switch
     {
         HashingEmbeddingGenerator.ProviderName => new HashingEmbeddingGenerator(choice.Dimension),
-        OllamaEmbeddingGenerator.ProviderName => new OllamaEmbeddingGenerator(
-            httpClients.CreateClient("ollama"), WithSlash(options.OllamaUrl), choice.Model, NullIfZero(choice.Dimension)),
-        OpenAiEmbeddingGenerator.ProviderName => new OpenAiEmbeddingGenerator(
-            WithSlash(options.OpenAiUrl), options.OpenAiApiKey ?? "", choice.Model, NullIfZero(choice.Dimension)),
+        OllamaProvider => Compose(new OllamaApiClient(OllamaHttp(), choice.Model), choice),
+        OpenAiProvider => Compose(OpenAi().GetEmbeddingClient(choice.Model).AsIEmbeddingGenerator(NullIfZero(choice.Dimension)), choice),
         _ => throw new ArgumentException($"unknown embedder provider '{choice.Provider}'"),
     };
+
+    /// <summary>A knowledge base's dimension is asked for on every call (models that can shorten their vectors do).</summary>
+    private static IEmbeddingGenerator<string, Embedding<float>> Compose(IEmbeddingGenerator<string, Embedding<float>> client, EmbedderChoice choice)
+    {
+        var builder = new ProviderErrors(client, choice.Provider).AsBuilder();
+        if (choice.Dimension > 0)
+            builder.ConfigureOptions(o => o.Dimensions ??= choice.Dimension);
+        return builder.UseOpenTelemetry().Build();
+    }
+
+    private HttpClient OllamaHttp()
+    {
+        var http = httpClients.CreateClient(ExternalHttpClients.Ollama);
+        http.BaseAddress = WithSlash(options.OllamaUrl);
+        return http;
+    }
+
+    private OpenAIClient OpenAi() => new(
+        new ApiKeyCredential(string.IsNullOrEmpty(options.OpenAiApiKey) ? "unused" : options.OpenAiApiKey),
+        new OpenAIClientOptions
+        {
+            Endpoint = WithSlash(options.OpenAiUrl),
+            Transport = new HttpClientPipelineTransport(httpClients.CreateClient(ExternalHttpClients.OpenAi)),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0), // the HttpClient's resilience handler retries
+        });
 
     /// <summary>
     /// Fills in provider, model and dimension for a new knowledge base. Model embedders are probed
@@ -34,10 +70,10 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
             case HashingEmbeddingGenerator.ProviderName:
                 return new EmbedderChoice(provider, HashingEmbeddingGenerator.ModelName,
                     dimension > 0 ? dimension : options.Dimension > 0 && options.Provider == provider ? options.Dimension : HashingEmbeddingGenerator.DefaultDimension);
-            case OllamaEmbeddingGenerator.ProviderName or OpenAiEmbeddingGenerator.ProviderName:
+            case OllamaProvider or OpenAiProvider:
                 var resolvedModel = string.IsNullOrWhiteSpace(model)
                     ? (options.Provider == provider && !string.IsNullOrWhiteSpace(options.Model) ? options.Model!
-                        : provider == OllamaEmbeddingGenerator.ProviderName ? options.OllamaModel : options.OpenAiModel)
+                        : provider == OllamaProvider ? options.OllamaModel : options.OpenAiModel)
                     : model.Trim();
                 using (var generator = Create(new EmbedderChoice(provider, resolvedModel, dimension)))
                 {
@@ -56,10 +92,12 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
             return configured;
         try
         {
+            // "Is one answering now?" must not retry: a plain client (no resilience handler), a short timeout that
+            // only a black-holed address waits out (a missing server refuses at once).
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            using var response = await httpClients.CreateClient("ollama").GetAsync(new Uri(WithSlash(options.OllamaUrl), "api/tags"), timeout.Token);
-            return response.IsSuccessStatusCode ? OllamaEmbeddingGenerator.ProviderName : HashingEmbeddingGenerator.ProviderName;
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var response = await httpClients.CreateClient(OllamaProbeClient).GetAsync(new Uri(WithSlash(options.OllamaUrl), "api/tags"), timeout.Token);
+            return response.IsSuccessStatusCode ? OllamaProvider : HashingEmbeddingGenerator.ProviderName;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {

@@ -8,6 +8,7 @@ using Genie.Retrieval.Sources;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Database;
 using Npgsql;
+using Pgvector.Npgsql;
 
 namespace Genie.Retrieval.Eval;
 
@@ -49,7 +50,9 @@ public static class EvalCommand
         };
         var config = new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(NpgsqlDataSource.Create(connection));
+        var dataSource = new NpgsqlDataSourceBuilder(connection);
+        dataSource.UseVector(); // embeddings are written and searched as Pgvector.Vector
+        services.AddSingleton(dataSource.Build());
         RetrievalServices.AddRetrievalCore(services, config);
         var provider = services.BuildServiceProvider();
         await new MigrationRunner(provider.GetRequiredService<NpgsqlDataSource>(), RetrievalServices.SchemaName, typeof(RetrievalServices).Assembly,

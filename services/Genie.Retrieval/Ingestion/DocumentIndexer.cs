@@ -6,6 +6,7 @@ using Genie.Retrieval.Parsing;
 using Genie.ServiceDefaults.Database;
 using Microsoft.Extensions.AI;
 using Npgsql;
+using Pgvector;
 
 namespace Genie.Retrieval.Ingestion;
 
@@ -67,7 +68,7 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
             }
             for (var i = start; i < Math.Min(start + perBatch, chunks.Count); i++)
                 batch.BatchCommands.Add(SqlBatch.Positional(InsertChunkSql, Guid.CreateVersion7(), documentId, target.KnowledgeBaseId, chunks[i].Ordinal,
-                    chunks[i].HeadingPath.ToArray(), contexts[i], chunks[i].Text, target.Dimension, embeddings[i].Vector.ToArray()));
+                    chunks[i].HeadingPath.ToArray(), contexts[i], chunks[i].Text, target.Dimension, new Vector(embeddings[i].Vector)));
             await batch.PrepareAsync(ct);
             await batch.ExecuteNonQueryAsync(ct);
         }
@@ -85,7 +86,7 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
 
     private const string InsertChunkSql = """
         INSERT INTO retrieval.chunks (id, document_id, kb_id, ordinal, heading_path, context, text, dimension, embedding)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::real[]::vector)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """;
 
     /// <summary>What a chunk is about beyond its own words: the document title and the headings above it.</summary>

@@ -45,9 +45,9 @@ public static class DocumentFormats
 }
 
 /// <summary>Parses any supported format into blocks.</summary>
-public sealed class DocumentParser(string pdftotextPath = "pdftotext")
+public sealed class DocumentParser
 {
-    public async Task<ParsedDocument> ParseAsync(byte[] content, string contentType, string fileName, CancellationToken cancellationToken)
+    public Task<ParsedDocument> ParseAsync(byte[] content, string contentType, string fileName, CancellationToken cancellationToken)
     {
         var parsed = contentType switch
         {
@@ -55,11 +55,11 @@ public sealed class DocumentParser(string pdftotextPath = "pdftotext")
             DocumentFormats.Text => PlainTextParser.Parse(Decode(content)),
             DocumentFormats.Html => HtmlParser.Parse(Decode(content)),
             DocumentFormats.Docx => DocxParser.Parse(content),
-            DocumentFormats.Pdf => await PdfParser.ParseAsync(content, pdftotextPath, cancellationToken),
+            DocumentFormats.Pdf => PdfParser.Parse(content, fileName),
             _ => throw new DocumentParseException($"unsupported content type '{contentType}'"),
         };
         var title = string.IsNullOrWhiteSpace(parsed.Title) ? Path.GetFileNameWithoutExtension(fileName) : parsed.Title.Trim();
-        return parsed with { Title = title };
+        return Task.FromResult(parsed with { Title = title });
     }
 
     private static string Decode(byte[] content)

@@ -1,49 +1,56 @@
-using System.Diagnostics;
+using System.Xml.Linq;
+using UglyToad.PdfPig;
+using UglyToad.PdfPig.Content;
+using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 
 namespace Genie.Retrieval.Parsing;
 
-/// <summary>PDF through Debian's <c>pdftotext -layout</c> (poppler-utils); a clear error when it is not installed.</summary>
+/// <summary>
+/// PDF through PdfPig (no external program): the text of every page in reading order, paragraphs where the
+/// layout leaves a gap; the title from the document's metadata (Info dictionary, else XMP <c>dc:title</c>).
+/// </summary>
 public static class PdfParser
 {
-    public static async Task<ParsedDocument> ParseAsync(byte[] content, string pdftotextPath, CancellationToken cancellationToken)
+    public static ParsedDocument Parse(byte[] content, string fileName)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"genie-{Guid.NewGuid():N}.pdf");
-        await File.WriteAllBytesAsync(file, content, cancellationToken);
+        PdfDocument document;
         try
         {
-            var start = new ProcessStartInfo(pdftotextPath)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                ArgumentList = { "-layout", "-enc", "UTF-8", file, "-" },
-            };
-            Process process;
+            document = PdfDocument.Open(content);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // PdfPig throws several exception types for files that are not PDFs or are damaged beyond reading.
+            throw new DocumentParseException($"{fileName} is not a valid PDF ({e.Message})", e);
+        }
+        using (document)
+        {
+            string text;
             try
             {
-                process = Process.Start(start) ?? throw new DocumentParseException("pdftotext could not be started");
+                text = string.Join("\n\n", document.GetPages().Select(PageText));
             }
-            catch (System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw new DocumentParseException(
-                    $"PDF needs '{pdftotextPath}' (Debian package poppler-utils), which is not installed on this machine");
+                throw new DocumentParseException($"{fileName} is a damaged PDF: {e.Message}", e);
             }
-            using (process)
-            {
-                var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-                var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-                await process.WaitForExitAsync(cancellationToken);
-                if (process.ExitCode != 0)
-                    throw new DocumentParseException($"the PDF file cannot be read: {(await stderr).Trim()}");
-                var text = await stdout;
-                if (string.IsNullOrWhiteSpace(text))
-                    throw new DocumentParseException("the PDF file contains no extractable text (scanned images need OCR)");
-                return PlainTextParser.Parse(text);
-            }
+            if (string.IsNullOrWhiteSpace(text))
+                throw new DocumentParseException($"{fileName} contains no extractable text (scanned images need OCR)");
+            // The first line of a printed page is often a print header (date, URL), not a title: only metadata names it.
+            return PlainTextParser.Parse(text) with { Title = Title(document) };
         }
-        finally
-        {
-            File.Delete(file);
-        }
+    }
+
+    private static string PageText(Page page) => ContentOrderTextExtractor.GetText(page, addDoubleNewline: true);
+
+    private static string? Title(PdfDocument document)
+    {
+        if (document.Information.Title is { } info && !string.IsNullOrWhiteSpace(info))
+            return info.Trim();
+        if (!document.TryGetXmpMetadata(out var xmp))
+            return null;
+        XNamespace dc = "http://purl.org/dc/elements/1.1/";
+        var title = xmp.GetXDocument().Descendants(dc + "title").FirstOrDefault()?.Value;
+        return string.IsNullOrWhiteSpace(title) ? null : title.Trim();
     }
 }

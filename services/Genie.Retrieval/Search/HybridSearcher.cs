@@ -1,6 +1,7 @@
 using Genie.Retrieval.Embeddings;
 using Genie.ServiceDefaults.Database;
 using Npgsql;
+using Pgvector;
 using NpgsqlTypes;
 
 namespace Genie.Retrieval.Search;
@@ -183,9 +184,9 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             // shared index would visit mostly other knowledge bases' chunks.
             var exact = stats.Chunks(ids) <= options.Search.ExactSearchMaxChunks;
             using var embedder = embedders.Create(group.Key);
-            var vector = (await embedder.GenerateAsync([query.Text], cancellationToken: ct))[0].Vector.ToArray();
+            var vector = new Vector((await embedder.GenerateAsync([query.Text], cancellationToken: ct))[0].Vector);
             batch.BatchCommands.Add(SqlBatch.Command(NearestSql(group.Key.Dimension, exact),
-                new NpgsqlParameter { Value = vector, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Real },
+                new NpgsqlParameter { Value = vector },
                 Uuids(ids), Int(candidates)));
         }
 
@@ -217,7 +218,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
     {
         var distance = exact ? "c.embedding <=> (SELECT v FROM q)" : $"c.embedding::vector({dimension}) <=> (SELECT v FROM q)";
         return $"""
-            WITH q AS (SELECT $1::real[]::vector({dimension}) AS v)
+            WITH q AS (SELECT $1::vector({dimension}) AS v)
             SELECT c.id, {distance} AS distance
             FROM retrieval.chunks c
             WHERE c.dimension = {dimension} AND c.kb_id = ANY($2)

@@ -94,7 +94,7 @@ public sealed class OnboardingEndToEndTests(RetrievalAndAgent system) : IClassFi
                                     || s.DisplayName.Contains("RetrievalService/Search", StringComparison.Ordinal));
         Assert.Contains(trace, s => s.Source.Name == "Npgsql");
         var model = Assert.Single(trace, s => s.GetTagItem("gen_ai.operation.name") as string == "chat");
-        Assert.Equal("builtin", model.GetTagItem("gen_ai.system"));
+        Assert.Equal("builtin", model.GetTagItem("gen_ai.provider.name"));
         Assert.Equal("builtin-extractive", model.GetTagItem("gen_ai.request.model"));
     }
 }

@@ -2,16 +2,15 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Genie.Agent.Telemetry;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
+using Genie.ServiceDefaults.Telemetry;
 using Genie.Testing.FakeOpenAi;
 using Genie.Testing.Hosts;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Genie.Agent.Tests.Service;
 
-/// <summary>The openai provider (the official OpenAI SDK) end to end against a fake that follows the documented Chat Completions streaming shapes.</summary>
+/// <summary>The openai provider (Microsoft.Extensions.AI.OpenAI over the official OpenAI SDK) end to end against a fake that follows the documented Chat Completions streaming shapes.</summary>
 public sealed class OpenAiProviderTests : IAsyncLifetime
 {
     private readonly RecordingHandbookSearch _search = new();
@@ -45,12 +44,11 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
     {
         _openAi.Mode = FakeOpenAiServer.Behaviour.Answer;
         var user = _agent.As("odin");
-        var telemetry = _agent.Host.Services.GetRequiredService<AgentTelemetry>();
-        using var metrics = new MetricRecorder(telemetry.TokenUsage);
+        using var metrics = new MetricRecorder(i => i.Meter.Name == TelemetryExtensions.GenAiSource && i.Name == "gen_ai.client.token.usage");
         var spans = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == AgentTelemetry.Name,
+            ShouldListenTo = source => source.Name == TelemetryExtensions.GenAiSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Enqueue,
         };
@@ -77,15 +75,16 @@ public sealed class OpenAiProviderTests : IAsyncLifetime
         var stored = await _agent.Client.GetConversationAsync(new GetConversationRequest { ConversationId = result.Completed.ConversationId }, user);
         Assert.Equal(result.Answer, stored.Messages[1].Content);
         Assert.Equal((421, 16), (stored.Messages[1].InputTokens, stored.Messages[1].OutputTokens));
-        var usage = metrics.Of(telemetry.TokenUsage).ToDictionary(m => (string)m.Tags["gen_ai.token.type"]!, m => m.Value);
-        Assert.Equal(new Dictionary<string, double> { ["input"] = 421, ["output"] = 16 }, usage);
-        Assert.All(metrics.Of(telemetry.TokenUsage), m => Assert.Equal(("openai", _openAi.ModelName), ((string?)m.Tags["gen_ai.system"], (string?)m.Tags["gen_ai.request.model"])));
+        // M.E.AI's UseOpenTelemetry: one span and one token-usage pair per model call, in the gen_ai.* conventions.
         var model = Assert.Single(spans, s => s.TraceId == root!.TraceId && s.GetTagItem("gen_ai.operation.name") as string == "chat");
         Assert.Equal($"chat {_openAi.ModelName}", model.DisplayName);
         Assert.Equal(ActivityKind.Client, model.Kind);
-        Assert.Equal(("openai", _openAi.ModelName, _openAi.ModelName), (model.GetTagItem("gen_ai.system"), model.GetTagItem("gen_ai.request.model"), model.GetTagItem("gen_ai.response.model")));
+        Assert.Equal(("openai", _openAi.ModelName, _openAi.ModelName), (model.GetTagItem("gen_ai.provider.name"), model.GetTagItem("gen_ai.request.model"), model.GetTagItem("gen_ai.response.model")));
         Assert.Equal((421, 16), ((int?)model.GetTagItem("gen_ai.usage.input_tokens"), (int?)model.GetTagItem("gen_ai.usage.output_tokens")));
-        Assert.Equal(["stop"], (string[])model.GetTagItem("gen_ai.response.finish_reasons")!);
+        Assert.Equal("[\"stop\"]", model.GetTagItem("gen_ai.response.finish_reasons"));
+        var usage = metrics.Measurements.Where(m => Equals(m.Tags.GetValueOrDefault("server.port"), _openAi.Address.Port))
+            .ToDictionary(m => (string)m.Tags["gen_ai.token.type"]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, double> { ["input"] = 421, ["output"] = 16 }, usage);
     }
 
     [Fact]

@@ -12,14 +12,20 @@ public sealed class MetricRecorder : IDisposable
     private readonly MeterListener _listener = new();
 
     public MetricRecorder(params Instrument[] instruments)
+        : this(instruments.ToHashSet().Contains)
     {
-        var wanted = instruments.ToHashSet();
+    }
+
+    /// <summary>Records every instrument <paramref name="wanted"/> picks (e.g. by meter and instrument name).</summary>
+    public MetricRecorder(Func<Instrument, bool> wanted)
+    {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (wanted.Contains(instrument)) listener.EnableMeasurementEvents(instrument);
+            if (wanted(instrument)) listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument, value, tags));
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument, value, tags));
+        _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => Add(instrument, value, tags));
         _listener.Start();
     }
 

@@ -1,23 +1,34 @@
 using System.Net;
 using Genie.LmsBridge.TalentLms;
 using Genie.Testing.FakeTalentLms;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Genie.LmsBridge.Tests.TalentLms;
 
 public sealed class TalentLmsClientTests : IAsyncLifetime
 {
-    private static readonly HttpClient Http = new();
+    private readonly List<ServiceProvider> _services = [];
     private FakeTalentLmsServer _lms = null!;
 
     public async Task InitializeAsync() => _lms = await FakeTalentLmsServer.StartAsync();
 
-    public async Task DisposeAsync() => await _lms.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        foreach (var services in _services)
+            await services.DisposeAsync();
+        await _lms.DisposeAsync();
+    }
 
-    private TalentLmsClient Client(string? key = null, TalentLmsClientOptions? options = null) =>
-        new(Http, TalentLmsConnection.Create(_lms.Domain, key ?? _lms.ApiKey),
-            options ?? new TalentLmsClientOptions { BaseDelay = TimeSpan.FromMilliseconds(10) },
-            TimeProvider.System, NullLogger.Instance);
+    /// <summary>A client on the HttpClient LmsBridge registers (standard resilience handler with these options).</summary>
+    private TalentLmsClient Client(string? key = null, TalentLmsClientOptions? options = null)
+    {
+        options ??= new TalentLmsClientOptions { BaseDelay = TimeSpan.FromMilliseconds(10) };
+        var services = new ServiceCollection().AddLogging().AddTalentLmsHttpClient(options).BuildServiceProvider();
+        _services.Add(services);
+        return new TalentLmsClientFactory(services.GetRequiredService<IHttpClientFactory>(), options, TimeProvider.System, NullLoggerFactory.Instance)
+            .Create(TalentLmsConnection.Create(_lms.Domain, key ?? _lms.ApiKey));
+    }
 
     [Fact]
     public async Task Reads_users_courses_status_and_test_answers_in_the_documented_shapes()
@@ -89,7 +100,7 @@ public sealed class TalentLmsClientTests : IAsyncLifetime
 
         Assert.Equal("The requested course does not exist", error.ApiMessage);
         Assert.Equal(HttpStatusCode.NotFound, error.Status);
-        Assert.Equal(1, client.CallCount);
+        Assert.Equal(1, _lms.Requests.Count(r => r == "GET /api/v1/courses/id:999"));
     }
 
     [Fact]

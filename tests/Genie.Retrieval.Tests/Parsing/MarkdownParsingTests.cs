@@ -101,23 +101,32 @@ public class MarkdownParsingTests
     }
 
     [Fact]
-    public async Task Pdf_text_is_extracted_with_pdftotext()
+    public async Task Pdf_text_is_extracted_and_the_title_comes_from_the_metadata_not_the_print_header()
     {
-        var parsed = await new DocumentParser().ParseAsync(TestFiles.Pdf("Security training is due in March"), DocumentFormats.Pdf, "training.pdf", default);
+        var parsed = await new DocumentParser().ParseAsync(
+            TestFiles.Pdf("Security training is due in March", title: "Security training 2026"), DocumentFormats.Pdf, "training.pdf", default);
 
         Assert.Contains(parsed.Blocks, b => b.Text.Contains("Security training is due in March"));
+        Assert.Equal("Security training 2026", parsed.Title);
     }
 
     [Fact]
-    public async Task Corrupt_pdf_and_missing_pdftotext_are_clear_errors()
+    public async Task A_pdf_without_a_title_in_its_metadata_is_titled_by_its_file_name()
     {
-        var corrupt = await Assert.ThrowsAsync<DocumentParseException>(() =>
-            new DocumentParser().ParseAsync("%PDF-1.4 garbage"u8.ToArray(), DocumentFormats.Pdf, "bad.pdf", default));
-        Assert.Contains("PDF", corrupt.Message);
+        var parsed = await new DocumentParser().ParseAsync(TestFiles.Pdf("Security training is due in March"), DocumentFormats.Pdf, "training.pdf", default);
 
-        var missing = await Assert.ThrowsAsync<DocumentParseException>(() =>
-            new DocumentParser("/nonexistent/pdftotext").ParseAsync(TestFiles.Pdf("x"), DocumentFormats.Pdf, "a.pdf", default));
-        Assert.Contains("poppler-utils", missing.Message);
+        Assert.Equal("training", parsed.Title);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_pdf_is_a_clear_error_naming_it()
+    {
+        // An executable renamed .pdf: the ELF header of a Linux binary.
+        var renamed = new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3E, 0 };
+        var error = await Assert.ThrowsAsync<DocumentParseException>(() =>
+            new DocumentParser().ParseAsync(renamed, DocumentFormats.Pdf, "setup.pdf", default));
+
+        Assert.StartsWith("setup.pdf is not a valid PDF", error.Message);
     }
 
     [Theory]

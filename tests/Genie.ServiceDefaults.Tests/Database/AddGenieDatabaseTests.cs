@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Pgvector;
 
 namespace Genie.ServiceDefaults.Tests.Database;
 
@@ -23,14 +24,25 @@ public class AddGenieDatabaseTests
         return builder.Build();
     }
 
-    [Fact]
-    public async Task Starting_the_host_applies_the_migrations_and_reports_the_database_ready()
+    /// <summary>Runs <paramref name="test"/> against a started host over a new database.</summary>
+    private static async Task WithStartedHostAsync(string database, Func<IHost, Task> test)
     {
         var cluster = await PostgresCluster.GetSharedAsync();
-        using var host = BuildHost(await cluster.CreateDatabaseAsync("host"));
-
+        using var host = BuildHost(await cluster.CreateDatabaseAsync(database));
         await host.StartAsync();
         try
+        {
+            await test(host);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public Task Starting_the_host_applies_the_migrations_and_reports_the_database_ready() =>
+        WithStartedHostAsync("host", async host =>
         {
             var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             await using var connection = await dataSource.OpenConnectionAsync();
@@ -43,13 +55,31 @@ public class AddGenieDatabaseTests
 
             var report = await host.Services.GetRequiredService<HealthCheckService>()
                 .CheckHealthAsync(c => c.Tags.Contains("ready"));
-            Assert.Equal(HealthStatus.Healthy, report.Entries["database"].Status);
-        }
-        finally
+            Assert.Equal(HealthStatus.Healthy, report.Entries[DatabaseExtensions.HealthCheckName].Status);
+        });
+
+    [Fact]
+    public Task Vector_parameters_are_written_and_read_through_pgvectors_type_mapping() =>
+        WithStartedHostAsync("typed_vector", async host =>
         {
-            await host.StopAsync();
-        }
-    }
+            var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await connection.ExecuteAsync("CREATE TABLE items (name text PRIMARY KEY, embedding vector(3) NOT NULL)");
+            foreach (var (name, values) in new[] { ("east", new[] { 1f, 0f, 0f }), ("north", new[] { 0f, 1f, 0f }) })
+            {
+                await using var insert = new NpgsqlCommand("INSERT INTO items VALUES ($1, $2)", connection);
+                insert.Parameters.Add(new NpgsqlParameter { Value = name });
+                insert.Parameters.Add(new NpgsqlParameter { Value = new Vector(values) });
+                await insert.ExecuteNonQueryAsync();
+            }
+
+            await using var nearest = new NpgsqlCommand("SELECT name, embedding FROM items ORDER BY embedding <=> $1 LIMIT 1", connection);
+            nearest.Parameters.Add(new NpgsqlParameter { Value = new Vector(new[] { 0.9f, 0.1f, 0f }) });
+            await using var reader = await nearest.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal("east", reader.GetString(0));
+            Assert.Equal([1f, 0f, 0f], reader.GetFieldValue<Vector>(1).ToArray());
+        });
 
     [Fact]
     public async Task A_missing_connection_string_stops_startup_naming_the_variable()
@@ -58,7 +88,7 @@ public class AddGenieDatabaseTests
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
 
-        Assert.Contains("ConnectionStrings__genie", error.Message);
+        Assert.Contains("ConnectionStrings:genie", error.Message);
     }
 
     [Fact]
@@ -68,6 +98,6 @@ public class AddGenieDatabaseTests
 
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
-        Assert.Equal(HealthStatus.Unhealthy, report.Entries["database"].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries[DatabaseExtensions.HealthCheckName].Status);
     }
 }
