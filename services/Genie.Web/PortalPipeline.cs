@@ -1,3 +1,5 @@
+using Genie.Web.Mcp;
+
 namespace Genie.Web;
 
 /// <summary>The portal's HTTP pipeline: errors, static assets, security headers, auth, pages.</summary>
@@ -24,6 +26,7 @@ public static class PortalPipeline
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
+        app.MapGenieMcp();
         return app;
     }
 }
