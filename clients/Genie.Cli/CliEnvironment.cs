@@ -31,13 +31,17 @@ public sealed class CliEnvironment
     public IAnsiConsole CreateConsole()
     {
         var plain = !IsTerminal || Variable("NO_COLOR") is not null;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(Out),
             Ansi = IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = IsTerminal && IsInputTerminal ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        // Piped output is read by scripts: never wrap a table row (ids stay whole on one line).
+        if (!IsTerminal)
+            console.Profile.Width = 4096;
+        return console;
     }
 
     public static CliEnvironment FromProcess()
