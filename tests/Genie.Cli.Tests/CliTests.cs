@@ -46,7 +46,7 @@ public sealed class CliTests(GenieSystem system)
         Assert.True(sources > run.Out.IndexOf("security desk", StringComparison.Ordinal), run.Out);
         Assert.Contains("[1] Building badges", run.Out[sources..]);
         Assert.Contains("badges.md", run.Out[sources..]);
-        Assert.DoesNotContain("\u001b[", run.Out); // not a terminal: plain text
+        Assert.False(run.Out.Contains('\u001b', StringComparison.Ordinal), "escape codes in output that is not a terminal");
     }
 
     [Fact]
@@ -100,6 +100,17 @@ public sealed class CliTests(GenieSystem system)
         Assert.Equal("genie: no knowledge base named 'Handbook' that you may read (see 'genie kb list')", Assert.Single(search.ErrorLines));
         var everywhere = await cli.RunAsync("search", "building badge security desk");
         Assert.DoesNotContain("Building badges", everywhere.Out);
+    }
+
+    [Fact]
+    public async Task Progress_shows_the_learners_courses_and_next_unit()
+    {
+        using var cli = await new CliRunner().LoginAsync(system.Web.GrpcAddress, system.HandbookLearner);
+        var run = await cli.RunAsync("progress");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        var git = Assert.Single(run.Out.Split('\n'), l => l.Contains("Git basics"));
+        Assert.Contains("Branches", git);
     }
 
     [Fact]

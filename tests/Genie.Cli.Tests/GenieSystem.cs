@@ -6,20 +6,11 @@ using Genie.Testing.Hosts;
 namespace Genie.Cli.Tests;
 
 /// <summary>
-/// Retrieval, Agent and Web on loopback with one signing key, as the AppHost runs them, plus three people with
+/// Retrieval, Agent, LmsBridge (over a fake TalentLMS) and Web on loopback with one signing key, as the AppHost runs them, plus three people with
 /// personal access tokens: a learner granted the Handbook, a learner granted only Security, and an admin.
 /// </summary>
 public sealed class GenieSystem : IAsyncLifetime
 {
-    public const string BadgesMarkdown = """
-        # Building badges
-
-        ## Getting your badge
-
-        Your building badge is issued by the security desk within two business days of your start date.
-        Bring a photo ID to the security desk on the ground floor to collect the badge.
-        """;
-
     public const string VpnMarkdown = """
         # VPN access
 
@@ -31,6 +22,8 @@ public sealed class GenieSystem : IAsyncLifetime
     public RetrievalTestHost Retrieval { get; private set; } = null!;
 
     public AgentTestHost Agent { get; private set; } = null!;
+
+    public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
 
     public WebTestHost Web { get; private set; } = null!;
 
@@ -46,25 +39,37 @@ public sealed class GenieSystem : IAsyncLifetime
     {
         Retrieval = await RetrievalTestHost.StartAsync();
         Agent = await AgentTestHost.StartAsync(settings: Retrieval.ClientSettings);
-        Web = await WebTestHost.StartAsync(TestSettings.Merge(Retrieval.ClientSettings, Agent.ClientSettings));
+        LmsBridge = await LmsBridgeTestHost.StartAsync(settings: Retrieval.ClientSettings);
+        Web = await WebTestHost.StartAsync(TestSettings.Merge(Retrieval.ClientSettings, Agent.ClientSettings, LmsBridge.ClientSettings));
         HandbookLearner = await PersonAsync(Roles.Learner, "handbook-learner@genie.test");
         SecurityLearner = await PersonAsync(Roles.Learner, "security-learner@genie.test");
         Admin = await PersonAsync(Roles.Admin, "cli-admin@genie.test");
-        await Retrieval.CreateKbWithDocumentsAsync("Handbook", new Grants { UserIds = { HandbookLearner.Id.ToString() } }, [("badges.md", BadgesMarkdown)]);
+        await Retrieval.CreateKbWithDocumentsAsync("Handbook", new Grants { UserIds = { HandbookLearner.Id.ToString() } }, [("badges.md", SampleDocuments.BuildingBadges)]);
+        // In TalentLMS the Handbook learner studies "Git basics": the introduction done, "Branches" next.
+        var lms = LmsBridge.TalentLms.Data;
+        var learner = lms.AddUser(HandbookLearner.Email, "Hana", "Book");
+        var git = lms.AddCourse("Git basics", "GIT-101");
+        var intro = lms.AddUnit(git, "Introduction");
+        lms.AddUnit(git, "Branches");
+        lms.Enroll(learner, git);
+        lms.CompleteUnit(learner, intro, DateTimeOffset.UtcNow.AddDays(-1));
+        await LmsBridge.SyncAsync();
         await Retrieval.CreateKbWithDocumentsAsync("Security", new Grants { UserIds = { SecurityLearner.Id.ToString() } }, [("vpn.md", VpnMarkdown)]);
     }
 
     /// <summary>A new person with a fresh personal access token.</summary>
     public async Task<Person> PersonAsync(string role, string? email = null)
     {
-        var id = await Web.CreateUserAsync(role, email ?? $"{role}-{Guid.NewGuid():N}@genie.test");
+        email ??= $"{role}-{Guid.NewGuid():N}@genie.test";
+        var id = await Web.CreateUserAsync(role, email);
         var (tokenId, secret) = await Web.CreateAccessTokenAsync(id);
-        return new Person(id, role, email ?? "", tokenId, secret);
+        return new Person(id, role, email, tokenId, secret);
     }
 
     public async Task DisposeAsync()
     {
         await Web.DisposeAsync();
+        await LmsBridge.DisposeAsync();
         await Agent.DisposeAsync();
         await Retrieval.DisposeAsync();
     }

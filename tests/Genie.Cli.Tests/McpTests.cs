@@ -64,6 +64,19 @@ public sealed partial class McpTests(GenieSystem system)
     }
 
     [Fact]
+    public async Task Learning_progress_is_the_learners_own_and_for_learners_only()
+    {
+        var learner = await NodeMcpClient.OverHttpAsync(Mcp, system.HandbookLearner.Token, ("my_learning_progress", new { }));
+        var admin = await NodeMcpClient.OverHttpAsync(Mcp, system.Admin.Token, ("my_learning_progress", new { }));
+
+        Assert.False(learner.Results[0].IsError, learner.Results[0].Text);
+        Assert.Contains("- Git basics: ", learner.Results[0].Text);
+        Assert.Contains("Next: Branches", learner.Results[0].Text);
+        Assert.True(admin.Results[0].IsError);
+        Assert.Contains("for learners", admin.Results[0].Text);
+    }
+
+    [Fact]
     public async Task A_missing_or_wrong_token_is_refused_with_a_plain_401()
     {
         var missing = await NodeMcpClient.OverHttpAsync(Mcp, null);
