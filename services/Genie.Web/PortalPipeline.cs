@@ -1,6 +1,7 @@
 using Genie.Web.Pages.Dashboard.Knowledge;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Genie.Web.Mcp;
 
 namespace Genie.Web;
 
@@ -59,6 +60,7 @@ public static class PortalPipeline
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapRazorPages();
+        app.MapGenieMcp();
         return app;
     }
 }

@@ -9,6 +9,7 @@ using Genie.Web.Authorization;
 using Genie.Web.Bots;
 using Genie.Web.Identity;
 using Genie.Web.Infrastructure;
+using Genie.Web.Mcp;
 using Genie.Web.Notifications;
 using Genie.Web.Settings;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -43,6 +44,7 @@ public static class PortalServices
         services.AddSingleton<BotAssignments>();
         services.AddSingleton<FirstRunChecklist>();
         services.AddSingleton<PersonalAccessTokens>();
+        services.AddSingleton<ToolEndpointDirectory>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<NotificationSignal>();
         services.AddSingleton<SmtpMailer>();
@@ -81,6 +83,7 @@ public static class PortalServices
             o.HeaderName = "RequestVerificationToken";
         });
         services.AddRazorPages(o => PageAuthorization.Apply(o.Conventions));
+        services.AddGenieMcp();
         return builder;
     }
 

@@ -9,7 +9,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace Genie.Web.AccessTokens;
 
 /// <summary>Serves <c>genie.portal.v1.PortalService</c>: personal access token → short-lived JWT.</summary>
-public sealed class PortalHandler(PersonalAccessTokens tokens, TokenService tokenService, ServiceInfoProvider serviceInfo, TimeProvider time)
+public sealed class PortalHandler(PersonalAccessTokens tokens, TokenService tokenService, ServiceInfoProvider serviceInfo, TimeProvider time, ToolEndpointDirectory endpoints)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(10);
 
@@ -35,6 +35,7 @@ public sealed class PortalHandler(PersonalAccessTokens tokens, TokenService toke
             UserId = user.Id.ToString(),
             Email = user.Email,
             Role = user.Role,
+            Endpoints = endpoints.Current(),
         };
     }
 }

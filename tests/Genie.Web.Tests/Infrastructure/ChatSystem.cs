@@ -7,14 +7,7 @@ namespace Genie.Web.Tests.Infrastructure;
 /// <summary>Retrieval, Agent and the portal wired together over loopback gRPC with one signing key, as the AppHost runs them.</summary>
 public sealed class ChatSystem : IAsyncDisposable
 {
-    public const string BadgesMarkdown = """
-        # Building badges
-
-        ## Getting your badge
-
-        Your building badge is issued by the security desk within two business days of your start date.
-        Bring a photo ID to the security desk on the ground floor to collect the badge.
-        """;
+    public const string BadgesMarkdown = SampleDocuments.BuildingBadges;
 
     private ChatSystem(RetrievalTestHost retrieval, AgentTestHost agent, PortalHost portal)
     {

@@ -1,21 +1,18 @@
-using Genie.ServiceDefaults.Auth;
-using Genie.Testing;
-using Genie.Web;
+using Genie.Testing.Hosts;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Genie.Web.Tests.Infrastructure;
 
 /// <summary>
-/// The real portal (PortalApp.Build, as Program.cs runs it) on loopback ports, over a fresh
-/// database of the shared test PostgreSQL cluster. One per test class.
+/// The real portal (<see cref="WebTestHost"/>: PortalApp.Build, as Program.cs runs it) on loopback ports, over a
+/// fresh database of the shared test PostgreSQL cluster, with the page-level helpers of these tests. One per test class.
 /// </summary>
 public sealed class PortalHost : IAsyncDisposable
 {
-    public const string AdminEmail = "admin@genie.test";
-    public const string AdminPassword = "correct horse battery staple";
+    public const string AdminEmail = WebTestHost.AdminEmail;
+    public const string AdminPassword = WebTestHost.AdminPassword;
 
     private PortalHost(WebApplication app, Uri baseAddress, string connectionString)
     {
@@ -37,29 +34,8 @@ public sealed class PortalHost : IAsyncDisposable
 
     public static async Task<PortalHost> StartAsync(IDictionary<string, string?>? settings = null)
     {
-        var cluster = await PostgresCluster.GetSharedAsync();
-        var connectionString = await cluster.CreateDatabaseAsync("web");
-        var httpPort = FreePort.Next();
-        var grpcPort = FreePort.Next();
-        var config = TestSettings.Merge(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:genie"] = connectionString,
-            ["Kestrel:Endpoints:grpc:Url"] = $"http://127.0.0.1:{grpcPort}",
-            ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:http:Url"] = $"http://127.0.0.1:{httpPort}",
-            ["Kestrel:Endpoints:http:Protocols"] = "Http1",
-            [AuthOptions.SigningKeyKey] = AuthOptions.GenerateKey(),
-            ["Genie:Admin:Email"] = AdminEmail,
-            ["Genie:Admin:Password"] = AdminPassword,
-            ["Genie:Admin:Name"] = "Ada Admin",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, settings);
-
-        var app = PortalApp.Build(
-            new WebApplicationOptions { ApplicationName = "Genie.Web", ContentRootPath = Path.Combine(RepoPaths.Root, "services", "Genie.Web"), EnvironmentName = "Testing" },
-            builder => builder.Configuration.AddInMemoryCollection(config));
-        await app.StartAsync();
-        return new PortalHost(app, new Uri($"http://127.0.0.1:{httpPort}"), connectionString);
+        var web = await WebTestHost.StartAsync(settings);
+        return new PortalHost(web.App, web.HttpAddress, web.ConnectionString);
     }
 
     public PortalClient CreateClient() => new(BaseAddress);

@@ -1,0 +1,3 @@
+using Genie.Cli;
+
+return await GenieCli.RunAsync(args, CliEnvironment.FromProcess());
