@@ -8,12 +8,19 @@ public sealed record EmbedderChoice(string Provider, string Model, int Dimension
 /// <summary>Builds the embedder a knowledge base records, and resolves defaults (probing the dimension) for new ones.</summary>
 public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory httpClients)
 {
-    public static readonly IReadOnlyList<string> Providers = [HashingEmbeddingGenerator.ProviderName, OllamaEmbeddingGenerator.ProviderName, OpenAiEmbeddingGenerator.ProviderName];
+    public static readonly IReadOnlyList<string> Providers = [SentenceModelEmbeddingGenerator.ProviderName, HashingEmbeddingGenerator.ProviderName, OllamaEmbeddingGenerator.ProviderName, OpenAiEmbeddingGenerator.ProviderName];
 
     public EmbedderOptions Options => options;
 
-    public IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice) => choice.Provider switch
+    /// <summary>The embedder for documents of a knowledge base indexed with <paramref name="choice"/>.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice) => Create(choice, queries: false);
+
+    /// <summary>The embedder for questions asked of it (some models embed queries with an instruction).</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> CreateForQueries(EmbedderChoice choice) => Create(choice, queries: true);
+
+    private IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice, bool queries) => choice.Provider switch
     {
+        SentenceModelEmbeddingGenerator.ProviderName => new SentenceModelEmbeddingGenerator(SentenceModel.Get(choice.Model), queries),
         HashingEmbeddingGenerator.ProviderName => new HashingEmbeddingGenerator(choice.Dimension),
         OllamaEmbeddingGenerator.ProviderName => new OllamaEmbeddingGenerator(
             httpClients.CreateClient("ollama"), WithSlash(options.OllamaUrl), choice.Model, NullIfZero(choice.Dimension)),
@@ -31,6 +38,13 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
         provider = string.IsNullOrWhiteSpace(provider) ? await DefaultProviderAsync(cancellationToken) : provider.Trim().ToLowerInvariant();
         switch (provider)
         {
+            case SentenceModelEmbeddingGenerator.ProviderName:
+                var builtinModel = string.IsNullOrWhiteSpace(model)
+                    ? (options.Provider == provider && !string.IsNullOrWhiteSpace(options.Model) ? options.Model! : SentenceModelEmbeddingGenerator.DefaultModel)
+                    : model.Trim().ToLowerInvariant();
+                if (!SentenceModel.Models.Contains(builtinModel))
+                    throw new ArgumentException($"unknown built-in model '{builtinModel}'; use one of {string.Join(", ", SentenceModel.Models)}");
+                return new EmbedderChoice(provider, builtinModel, SentenceModel.Dimension);
             case HashingEmbeddingGenerator.ProviderName:
                 return new EmbedderChoice(provider, HashingEmbeddingGenerator.ModelName,
                     dimension > 0 ? dimension : options.Dimension > 0 && options.Provider == provider ? options.Dimension : HashingEmbeddingGenerator.DefaultDimension);
@@ -59,11 +73,11 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(1));
             using var response = await httpClients.CreateClient("ollama").GetAsync(new Uri(WithSlash(options.OllamaUrl), "api/tags"), timeout.Token);
-            return response.IsSuccessStatusCode ? OllamaEmbeddingGenerator.ProviderName : HashingEmbeddingGenerator.ProviderName;
+            return response.IsSuccessStatusCode ? OllamaEmbeddingGenerator.ProviderName : SentenceModelEmbeddingGenerator.ProviderName;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return HashingEmbeddingGenerator.ProviderName;
+            return SentenceModelEmbeddingGenerator.ProviderName;
         }
     }
 
