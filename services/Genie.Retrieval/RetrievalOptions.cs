@@ -7,13 +7,13 @@ namespace Genie.Retrieval;
 public sealed class SearchOptions
 {
     /// <summary>The k of reciprocal-rank fusion: 1/(k + rank).</summary>
-    public int RrfK { get; set; } = 60;
+    public int RrfK { get; set; } = 30;
 
     /// <summary>
     /// Weight of each vector list in the fusion (the full-text list weighs <see cref="TextWeight"/>);
     /// chosen on the dev sets with <c>eval --sweep</c> (see the README).
     /// </summary>
-    public double VectorWeight { get; set; } = 1.0;
+    public double VectorWeight { get; set; } = 2.0;
 
     public double TextWeight { get; set; } = 1.0;
 
