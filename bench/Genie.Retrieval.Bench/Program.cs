@@ -14,10 +14,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
-// Retrieval benchmark: dev-set quality (MRR per mode), ingestion throughput (builtin embedder, HNSW
+// Retrieval benchmark: dev-set quality (MRR per mode and the BM25 peer), ingestion throughput (built-in model embedder by default, HNSW
 // maintained), search latency and CPU per query at growing corpus sizes, HNSW recall@10 against exact search.
 // Usage: dotnet run -c Release --project bench/Genie.Retrieval.Bench -- --connection "Host=...;Database=..."
-//        [--sizes 10000,100000] [--queries 200] [--devset services/Genie.Retrieval/Eval/devset] [--keep]
+//        [--sizes 10000,100000] [--queries 200] [--devset services/Genie.Retrieval/Eval/devset] [--embedder builtin-model|builtin] [--model M] [--keep]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--") && p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--"))
     .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
 var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__genie");
@@ -42,7 +42,10 @@ var sources = provider.GetRequiredService<SourceStore>();
 var runner = provider.GetRequiredService<SyncRunner>();
 var searcher = provider.GetRequiredService<HybridSearcher>();
 var retrievalOptions = provider.GetRequiredService<RetrievalOptions>();
-var embedder = new EmbedderChoice(HashingEmbeddingGenerator.ProviderName, HashingEmbeddingGenerator.ModelName, HashingEmbeddingGenerator.DefaultDimension);
+// --embedder builtin-model (the default embedder of a fresh install) or builtin (feature hashing); --model picks the built-in model.
+var embedderProvider = options.GetValueOrDefault("embedder") ?? SentenceModelEmbeddingGenerator.ProviderName;
+var embedder = await provider.GetRequiredService<EmbedderFactory>().ResolveAsync(embedderProvider, options.GetValueOrDefault("model"), 0, default);
+Console.WriteLine($"embedder {embedder.Provider}/{embedder.Model}, {embedder.Dimension} dimensions");
 var serverCpu = new ServerCpu(connection, ApplicationName);
 
 await using (var conn = await db.OpenConnectionAsync())
@@ -54,9 +57,10 @@ await using (var conn = await db.OpenConnectionAsync())
 if (Directory.Exists(devset))
 {
     var report = await EvalCommand.EvaluateAsync(provider, Path.Combine(devset, "corpus"), EvalQuestion.Load(Path.Combine(devset, "questions.jsonl")),
-        HashingEmbeddingGenerator.ProviderName, null, keep: false, TextWriter.Null, default);
-    Console.WriteLine($"dev set ({report.Metrics[SearchMode.Hybrid].Count} questions) MRR: " +
-        string.Join(", ", report.Metrics.Select(m => $"{m.Key.ToString().ToLowerInvariant()} {m.Value.MeanReciprocalRank:F3}")));
+        embedder.Provider, embedder.Model, keep: false, TextWriter.Null, default);
+    Console.WriteLine($"dev set ({report.Metrics[SearchMode.Hybrid].Count} questions) MRR / R@1 / R@5: " +
+        string.Join(", ", report.Metrics.Select(m => $"{m.Key.ToString().ToLowerInvariant()} {m.Value.MeanReciprocalRank:F3} / {m.Value.RecallAt(1):F3} / {m.Value.RecallAt(5):F3}")) +
+        $", bm25 peer {report.Peer.MeanReciprocalRank:F3} / {report.Peer.RecallAt(1):F3} / {report.Peer.RecallAt(5):F3}");
 }
 
 var folder = Directory.CreateTempSubdirectory("genie-bench-").FullName;

@@ -7,7 +7,15 @@ namespace Genie.Retrieval;
 public sealed class SearchOptions
 {
     /// <summary>The k of reciprocal-rank fusion: 1/(k + rank).</summary>
-    public int RrfK { get; set; } = 60;
+    public int RrfK { get; set; } = 30;
+
+    /// <summary>
+    /// Weight of each vector list in the fusion (the full-text list weighs <see cref="TextWeight"/>);
+    /// chosen on the dev sets with <c>eval --sweep</c> (see the README).
+    /// </summary>
+    public double VectorWeight { get; set; } = 2.0;
+
+    public double TextWeight { get; set; } = 1.0;
 
     /// <summary>Each list (vector, text) contributes at least this many candidates (and top_k × 5).</summary>
     public int MinCandidates { get; set; } = 50;

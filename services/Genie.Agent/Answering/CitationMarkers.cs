@@ -6,6 +6,8 @@ namespace Genie.Agent.Answering;
 /// Filters [n] citation markers out of a streamed answer as it arrives: markers that point at a source
 /// are kept (a list like [1, 3] becomes [1][3]) and remembered in order of first use; markers that point
 /// at nothing are dropped with the space before them. Anything else in brackets passes unchanged.
+/// Shown markers are numbered 1..n in order of first use (source 3 cited first shows as [1]), so a
+/// reader never sees gaps like "[3] [6]"; <see cref="Used"/> maps shown number i to source Used[i-1].
 /// </summary>
 public sealed class CitationMarkers(int sourceCount)
 {
@@ -15,7 +17,7 @@ public sealed class CitationMarkers(int sourceCount)
     private readonly List<int> _used = [];
     private bool _dropPendingSpace;
 
-    /// <summary>Source numbers cited, in order of first use, each once.</summary>
+    /// <summary>Source numbers cited, in order of first use, each once: shown marker i is source Used[i - 1].</summary>
     public IReadOnlyList<int> Used => _used;
 
     /// <summary>Feeds a delta; returns the text that can be shown now (possibly empty).</summary>
@@ -80,8 +82,8 @@ public sealed class CitationMarkers(int sourceCount)
         _heldSpace.Clear();
         foreach (var n in valid)
         {
-            output.Append('[').Append(n).Append(']');
             if (!_used.Contains(n)) _used.Add(n);
+            output.Append('[').Append(_used.IndexOf(n) + 1).Append(']');
         }
     }
 

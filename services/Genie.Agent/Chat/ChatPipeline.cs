@@ -103,7 +103,7 @@ public sealed class ChatPipeline(
         var generation = await runner.GenerateAsync(models.For(input.Bot), prompt, relevant.Count, stream.DeltaAsync, stream.FallbackAsync, cancelled);
         var generationMs = (long)time.GetElapsedTime(generationStarted).TotalMilliseconds;
 
-        var citations = generation.CitedSources.Select(n => ToCitation(n, relevant[n - 1])).ToList();
+        var citations = generation.CitedSources.Select((n, i) => ToCitation(i + 1, relevant[n - 1])).ToList(); // shown [i+1] is source n
         await FinishGeneratedAsync(turn, stream, generation, citations, notCovered: false, retrievalMs, generationMs, started);
     }
 

@@ -21,12 +21,19 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
     public const string OpenAiProvider = "openai";
     private const string OllamaProbeClient = "ollama-probe";
 
-    public static readonly IReadOnlyList<string> Providers = [HashingEmbeddingGenerator.ProviderName, OllamaProvider, OpenAiProvider];
+    public static readonly IReadOnlyList<string> Providers = [SentenceModelEmbeddingGenerator.ProviderName, HashingEmbeddingGenerator.ProviderName, OllamaProvider, OpenAiProvider];
 
     public EmbedderOptions Options => options;
 
-    public IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice) => choice.Provider switch
+    /// <summary>The embedder for documents of a knowledge base indexed with <paramref name="choice"/>.</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice) => Create(choice, queries: false);
+
+    /// <summary>The embedder for questions asked of it (some models embed queries with an instruction).</summary>
+    public IEmbeddingGenerator<string, Embedding<float>> CreateForQueries(EmbedderChoice choice) => Create(choice, queries: true);
+
+    private IEmbeddingGenerator<string, Embedding<float>> Create(EmbedderChoice choice, bool queries) => choice.Provider switch
     {
+        SentenceModelEmbeddingGenerator.ProviderName => new SentenceModelEmbeddingGenerator(SentenceModel.Get(choice.Model), queries),
         HashingEmbeddingGenerator.ProviderName => new HashingEmbeddingGenerator(choice.Dimension),
         OllamaProvider => Compose(new OllamaApiClient(OllamaHttp(), choice.Model), choice),
         OpenAiProvider => Compose(OpenAi().GetEmbeddingClient(choice.Model).AsIEmbeddingGenerator(NullIfZero(choice.Dimension)), choice),
@@ -67,6 +74,13 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
         provider = string.IsNullOrWhiteSpace(provider) ? await DefaultProviderAsync(cancellationToken) : provider.Trim().ToLowerInvariant();
         switch (provider)
         {
+            case SentenceModelEmbeddingGenerator.ProviderName:
+                var builtinModel = string.IsNullOrWhiteSpace(model)
+                    ? (options.Provider == provider && !string.IsNullOrWhiteSpace(options.Model) ? options.Model! : SentenceModelEmbeddingGenerator.DefaultModel)
+                    : model.Trim().ToLowerInvariant();
+                if (!SentenceModel.Models.Contains(builtinModel))
+                    throw new ArgumentException($"unknown built-in model '{builtinModel}'; use one of {string.Join(", ", SentenceModel.Models)}");
+                return new EmbedderChoice(provider, builtinModel, SentenceModel.Dimension);
             case HashingEmbeddingGenerator.ProviderName:
                 return new EmbedderChoice(provider, HashingEmbeddingGenerator.ModelName,
                     dimension > 0 ? dimension : options.Dimension > 0 && options.Provider == provider ? options.Dimension : HashingEmbeddingGenerator.DefaultDimension);
@@ -97,11 +111,11 @@ public sealed class EmbedderFactory(EmbedderOptions options, IHttpClientFactory 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(3));
             using var response = await httpClients.CreateClient(OllamaProbeClient).GetAsync(new Uri(WithSlash(options.OllamaUrl), "api/tags"), timeout.Token);
-            return response.IsSuccessStatusCode ? OllamaProvider : HashingEmbeddingGenerator.ProviderName;
+            return response.IsSuccessStatusCode ? OllamaProvider : SentenceModelEmbeddingGenerator.ProviderName;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return HashingEmbeddingGenerator.ProviderName;
+            return SentenceModelEmbeddingGenerator.ProviderName;
         }
     }
 

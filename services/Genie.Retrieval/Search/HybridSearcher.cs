@@ -71,7 +71,8 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
 
     public async Task<IReadOnlyList<SearchHitRecord>> SearchAsync(SearchQuery query, CancellationToken ct)
     {
-        if (query.KnowledgeBases.Count == 0)
+        query = query with { Text = QueryText.Normalize(query.Text) };
+        if (query.KnowledgeBases.Count == 0 || query.Text.Length == 0)
             return [];
         var candidates = Math.Max(query.TopK * 5, options.Search.MinCandidates);
         var kbIds = query.KnowledgeBases.Select(k => k.Id).ToArray();
@@ -86,7 +87,8 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
         var lists = new List<IReadOnlyList<Guid>>(vector.Lists);
         if (query.Mode != SearchMode.Vector)
             lists.Add(text.Hits);
-        var fused = ReciprocalRankFusion.Fuse(lists, options.Search.RrfK)
+        var weights = vector.Lists.Select(_ => options.Search.VectorWeight).Append(options.Search.TextWeight).ToList();
+        var fused = ReciprocalRankFusion.Fuse(lists, options.Search.RrfK, weights)
             .Where(f => f.Score >= query.MinScore)
             .Take(query.TopK)
             .ToList();
@@ -183,7 +185,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             // Small knowledge bases are scanned exactly: cheap, and a filtered HNSW walk over a big
             // shared index would visit mostly other knowledge bases' chunks.
             var exact = stats.Chunks(ids) <= options.Search.ExactSearchMaxChunks;
-            using var embedder = embedders.Create(group.Key);
+            using var embedder = embedders.CreateForQueries(group.Key);
             var vector = new Vector((await embedder.GenerateAsync([query.Text], cancellationToken: ct))[0].Vector);
             batch.BatchCommands.Add(SqlBatch.Command(NearestSql(group.Key.Dimension, exact),
                 new NpgsqlParameter { Value = vector },

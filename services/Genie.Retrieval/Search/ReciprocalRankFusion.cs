@@ -1,8 +1,8 @@
 namespace Genie.Retrieval.Search;
 
 /// <summary>
-/// Reciprocal-rank fusion: each ranked list gives an item 1/(k + rank); the sums order the result.
-/// Scores are scaled to 0..1, where 1 means first in every list.
+/// Reciprocal-rank fusion: each ranked list gives an item weight/(k + rank) (weight 1 unless given);
+/// the sums order the result. Scores are scaled to 0..1, where 1 means first in every list.
 /// </summary>
 public static class ReciprocalRankFusion
 {
@@ -10,7 +10,7 @@ public static class ReciprocalRankFusion
 
     public sealed record Fused<T>(T Item, double Score, IReadOnlyList<int> Ranks);
 
-    public static IReadOnlyList<Fused<T>> Fuse<T>(IReadOnlyList<IReadOnlyList<T>> lists, int k = DefaultK) where T : notnull
+    public static IReadOnlyList<Fused<T>> Fuse<T>(IReadOnlyList<IReadOnlyList<T>> lists, int k = DefaultK, IReadOnlyList<double>? weights = null) where T : notnull
     {
         var scores = new Dictionary<T, (double Score, int[] Ranks, int FirstSeen)>();
         var order = 0;
@@ -24,11 +24,11 @@ public static class ReciprocalRankFusion
                 if (entry.Ranks[list] != 0)
                     continue; // a list naming an item twice counts its best rank only
                 entry.Ranks[list] = position + 1;
-                entry.Score += 1.0 / (k + position + 1);
+                entry.Score += (weights?[list] ?? 1.0) / (k + position + 1);
                 scores[item] = entry;
             }
         }
-        var best = lists.Count(l => l.Count > 0) / (double)(k + 1);
+        var best = Enumerable.Range(0, lists.Count).Where(i => lists[i].Count > 0).Sum(i => weights?[i] ?? 1.0) / (k + 1);
         return scores
             .OrderByDescending(s => s.Value.Score)
             .ThenBy(s => s.Value.FirstSeen)

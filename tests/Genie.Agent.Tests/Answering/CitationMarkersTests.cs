@@ -16,8 +16,17 @@ public sealed class CitationMarkersTests
     {
         var (text, used) = Run(3, "Cards take two weeks [", "2", "] and need a sponsor [1].");
 
-        Assert.Equal("Cards take two weeks [2] and need a sponsor [1].", text);
+        Assert.Equal("Cards take two weeks [1] and need a sponsor [2].", text);
         Assert.Equal([2, 1], used);
+    }
+
+    [Fact]
+    public void Numbers_shown_markers_one_to_n_in_order_of_first_use()
+    {
+        var (text, used) = Run(6, "Leave is twelve weeks [3]. Apply in the portal [6], as the policy says [3].");
+
+        Assert.Equal("Leave is twelve weeks [1]. Apply in the portal [2], as the policy says [1].", text);
+        Assert.Equal([3, 6], used);
     }
 
     [Fact]
@@ -25,7 +34,7 @@ public sealed class CitationMarkersTests
     {
         var (text, used) = Run(2, "It takes two weeks [7]. Ask your supervisor [0] first [2].");
 
-        Assert.Equal("It takes two weeks. Ask your supervisor first [2].", text);
+        Assert.Equal("It takes two weeks. Ask your supervisor first [1].", text);
         Assert.Equal([2], used);
     }
 
@@ -34,7 +43,7 @@ public sealed class CitationMarkersTests
     {
         var (text, used) = Run(3, "Both say so [1, 3, 9].");
 
-        Assert.Equal("Both say so [1][3].", text);
+        Assert.Equal("Both say so [1][2].", text);
         Assert.Equal([1, 3], used);
     }
 

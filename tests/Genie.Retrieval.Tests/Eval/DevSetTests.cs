@@ -31,6 +31,57 @@ public class DevSetTests(ITestOutputHelper output)
         Assert.True(hybrid.MeanReciprocalRank >= vector.MeanReciprocalRank && hybrid.MeanReciprocalRank >= text.MeanReciprocalRank,
             $"MRR hybrid {hybrid.MeanReciprocalRank:F3}, vector {vector.MeanReciprocalRank:F3}, text {text.MeanReciprocalRank:F3}");
         Assert.True(hybrid.RecallAt(5) >= 0.9, $"hybrid R@5 {hybrid.RecallAt(5):F3}");
+        Assert.Equal(22, report.Peer.Count);
+        Assert.True(report.Peer.RecallAt(5) >= 0.9, $"BM25 peer R@5 {report.Peer.RecallAt(5):F3}");
+    }
+
+    [Fact]
+    public async Task Unanswerable_questions_are_counted_and_left_out_of_the_scores()
+    {
+        var devset = Path.Combine(AppContext.BaseDirectory, "Eval", "devset");
+        var questions = Path.Combine(Path.GetTempPath(), $"questions-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllLines(questions, [
+            """{"question": "Which port does the gRPC health check use?", "answers_in": ["apphost.md"]}""",
+            """{"question": "What is the per diem rate for Denver?", "answers_in": []}""",
+            """{"question": "How are secrets sealed?", "answers_in": ["authentication.md"], "fact": "AES"}""",
+        ]);
+        try
+        {
+            var loaded = EvalQuestion.Load(questions);
+            Assert.Equal([true, false, true], loaded.Select(q => q.Answerable));
+            Assert.Equal("AES", loaded[2].Fact);
+
+            var connection = await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("unanswerable");
+            await using var provider = await EvalCommand.BuildServicesAsync(connection, new ConfigurationBuilder().Build());
+            var printed = new StringWriter();
+            var report = await EvalCommand.EvaluateAsync(provider, Path.Combine(devset, "corpus"), loaded, "builtin", null, keep: false, printed, default);
+
+            Assert.Equal(1, report.Unanswerable);
+            Assert.Equal(2, report.Metrics[SearchMode.Hybrid].Count);
+            Assert.Equal(2, report.Peer.Count);
+            Assert.Contains("2 questions scored, 1 unanswerable skipped", printed.ToString());
+            Assert.Contains("bm25 peer", printed.ToString());
+        }
+        finally
+        {
+            File.Delete(questions);
+        }
+    }
+
+    [Fact]
+    public void A_line_without_answers_in_is_refused_with_its_line_number()
+    {
+        var questions = Path.Combine(Path.GetTempPath(), $"questions-{Guid.NewGuid():N}.jsonl");
+        File.WriteAllLines(questions, ["""{"question": "a", "answers_in": []}""", """{"question": "b"}"""]);
+        try
+        {
+            var error = Assert.Throws<FormatException>(() => EvalQuestion.Load(questions));
+            Assert.Contains(":2:", error.Message);
+        }
+        finally
+        {
+            File.Delete(questions);
+        }
     }
 
     [Fact]

@@ -25,5 +25,16 @@ public class ReciprocalRankFusionTests
     }
 
     [Fact]
+    public void A_heavier_list_decides_between_items_it_ranks_apart_and_scores_stay_in_0_to_1()
+    {
+        IReadOnlyList<IReadOnlyList<string>> lists = [["vector-first", "text-first"], ["text-first", "vector-first"]];
+
+        Assert.Equal("vector-first", ReciprocalRankFusion.Fuse(lists, 30, [2.0, 1.0])[0].Item);
+        Assert.Equal("text-first", ReciprocalRankFusion.Fuse(lists, 30, [1.0, 2.0])[0].Item);
+        Assert.Equal(1.0, ReciprocalRankFusion.Fuse<string>([["x"], ["x"]], 30, [2.0, 1.0])[0].Score, 10);
+        Assert.All(ReciprocalRankFusion.Fuse(lists, 30, [2.0, 1.0]), f => Assert.InRange(f.Score, 0, 1));
+    }
+
+    [Fact]
     public void Empty_lists_give_nothing() => Assert.Empty(ReciprocalRankFusion.Fuse<string>([[], []]));
 }
