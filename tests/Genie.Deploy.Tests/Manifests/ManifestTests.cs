@@ -142,6 +142,34 @@ public sealed partial class ManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
+    public async Task Every_secret_key_the_manifests_read_is_created_by_the_readme_or_by_cloudnativepg(string overlay)
+    {
+        var objects = await RenderedOverlays.GetAsync(overlay);
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("## Run on Kubernetes", StringComparison.Ordinal)..];
+        var created = CreateSecretCommand().Matches(section)
+            .SelectMany(m => LiteralKey().Matches(m.Value).Select(k => (m.Groups[1].Value, k.Groups[1].Value))).ToHashSet();
+        // CloudNativePG creates <cluster>-app (username, password, …) and <cluster>-ca (ca.crt, …).
+        var cluster = objects.OfKind("Cluster").Single().Name();
+        bool ByOperator(string secret, string key) =>
+            (secret == $"{cluster}-app" && key is "username" or "password") || (secret == $"{cluster}-ca" && key == "ca.crt");
+
+        var referenced = new List<(string Secret, string Key)>();
+        foreach (var node in Descendants(new JsonArray(objects.Select(o => (JsonNode)o.DeepClone()).ToArray())))
+        {
+            if (node["secretKeyRef"] is JsonObject secretKeyRef)
+                referenced.Add(((string)secretKeyRef["name"]!, (string)secretKeyRef["key"]!));
+            if (node["secret"]?["secretName"] is { } secretName)
+                referenced.AddRange(node["secret"]!["items"]!.AsArray().Select(i => ((string)secretName!, (string)i!["key"]!)));
+            if (node["s3Credentials"] is JsonObject s3)
+                referenced.AddRange(s3.Select(e => ((string)e.Value!["name"]!, (string)e.Value["key"]!)));
+        }
+        Assert.Contains(("genie-auth", "signing-key"), referenced);
+        foreach (var (secret, key) in referenced.Distinct())
+            Assert.True(created.Contains((secret, key)) || ByOperator(secret, key), $"Secret {secret} key {key}: neither README.md nor CloudNativePG creates it");
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
     public async Task Clients_call_the_headless_services_on_their_grpc_port(string overlay)
     {
         var objects = await RenderedOverlays.GetAsync(overlay);
@@ -245,6 +273,13 @@ public sealed partial class ManifestTests
     private static IEnumerable<JsonObject> Containers(JsonObject workload) =>
         workload["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Select(c => c!.AsObject());
 
+    private static IEnumerable<JsonObject> Descendants(JsonNode? node) => node switch
+    {
+        JsonObject o => new[] { o }.Concat(o.SelectMany(e => Descendants(e.Value))),
+        JsonArray a => a.SelectMany(Descendants),
+        _ => [],
+    };
+
     private static bool SelectsApp(JsonNode selector, string app) =>
         (string?)selector["matchLabels"]?["app.kubernetes.io/name"] == app
         || (selector["matchExpressions"]?.AsArray().Any(e => (string?)e!["key"] == "app.kubernetes.io/name" && (string?)e["operator"] == "In"
@@ -282,6 +317,12 @@ public sealed partial class ManifestTests
 
     [GeneratedRegex(@"(?i)\bPassword=([^;]*)")]
     private static partial Regex PasswordInConnectionString();
+
+    [GeneratedRegex(@"create secret generic ([a-z0-9-]+)((?:\\\n|[^\n])*)")]
+    private static partial Regex CreateSecretCommand();
+
+    [GeneratedRegex(@"--from-literal=([A-Za-z0-9_.-]+)=")]
+    private static partial Regex LiteralKey();
 
     [GeneratedRegex(@"^services__([a-z]+)__grpc__[0-9]+$")]
     private static partial Regex ServiceAddress();
