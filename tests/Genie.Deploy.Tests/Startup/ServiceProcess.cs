@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Genie.Deploy.Tests.Startup;
+
+/// <summary>A service's build output running as its own process, with exactly the environment given (plus PATH and HOME).</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private static readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ServiceProcess(string name, Process process, Uri healthUrl)
+    {
+        Name = name;
+        this.process = process;
+        HealthUrl = healthUrl;
+    }
+
+    public string Name { get; }
+
+    public Uri HealthUrl { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+                return output.ToString();
+        }
+    }
+
+    public static ServiceProcess Start(string name, string assembly, string contentRoot, IReadOnlyDictionary<string, string> environment, Uri healthUrl)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = contentRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(assembly);
+        start.Environment.Clear();
+        foreach (var inherited in new[] { "PATH", "HOME", "DOTNET_ROOT" })
+        {
+            if (Environment.GetEnvironmentVariable(inherited) is { } value)
+                start.Environment[inherited] = value;
+        }
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+
+        var process = new Process { StartInfo = start };
+        var service = new ServiceProcess(name, process, healthUrl);
+        process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    /// <summary>Polls /health until it answers 200; fails with the service's output if it exits or never gets there.</summary>
+    public async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string last = "no answer yet";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+                throw new Xunit.Sdk.XunitException($"{Name} exited with {process.ExitCode} before it was healthy:\n{Tail()}");
+            try
+            {
+                using var response = await http.GetAsync(HealthUrl);
+                if (response.IsSuccessStatusCode)
+                    return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            catch (TaskCanceledException)
+            {
+                last = "timed out";
+            }
+            await Task.Delay(250);
+        }
+        throw new Xunit.Sdk.XunitException($"{Name} was not healthy within {timeout} (last: {last}):\n{Tail()}");
+    }
+
+    private string Tail()
+    {
+        var lines = Output.Split('\n');
+        return string.Join('\n', lines.TakeLast(40));
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (output)
+            output.AppendLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+}
