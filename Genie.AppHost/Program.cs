@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 // shows resources, logs and traces. Options are configuration: --Genie:Replicas:agent=2,
 // --Genie:Portal:Port=5080, ConnectionStrings__genie=… (an existing PostgreSQL), Genie__Ollama__Url=…
 var builder = DistributedApplication.CreateBuilder(args);
-builder.Services.AddSingleton<SetupFailures>();
+builder.AddSetupFailures();
 builder.RestartCrashedProjects();
 
 var signingKey = builder.AddSigningKey("signing-key");

@@ -79,7 +79,7 @@ public static class PostgresExtensions
             {
                 if (problem is not null)
                 {
-                    e.Services.GetRequiredService<SetupFailures>().Report(problem);
+                    e.Services.GetRequiredService<SetupFailures>().Report(e.Services, problem);
                     return;
                 }
                 var logger = e.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
@@ -89,7 +89,7 @@ public static class PostgresExtensions
                 }
                 catch (SetupException failure)
                 {
-                    e.Services.GetRequiredService<SetupFailures>().Report(failure.Message);
+                    e.Services.GetRequiredService<SetupFailures>().Report(e.Services, failure.Message);
                 }
             });
 
@@ -128,7 +128,7 @@ public static class PostgresExtensions
         catch (SetupException failure)
         {
             await notifications.PublishUpdateAsync(database, s => s with { State = KnownResourceStates.FailedToStart });
-            services.GetRequiredService<SetupFailures>().Report(failure.Message);
+            services.GetRequiredService<SetupFailures>().Report(services, failure.Message);
         }
     }
 }

@@ -96,7 +96,15 @@ public sealed class LocalPostgresTests(ITestOutputHelper output)
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(GenieApp.StartTimeout);
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(GenieApp.StartTimeout);
+            }
+            finally
+            {
+                if (!process.HasExited)
+                    process.Kill(); // SIGKILL: DCP, which watches this process, stops what it started
+            }
             var text = await stdout + await stderr;
             output.WriteLine(text);
 
