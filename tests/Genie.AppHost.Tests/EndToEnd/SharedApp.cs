@@ -43,7 +43,7 @@ public sealed class SharedApp : IAsyncLifetime
             ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}",
             ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort.Next()}",
             ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
-            ["AppHost:BrowserToken"] = DashboardToken,
+            ["ASPIRE_DASHBOARD_FRONTEND_BROWSERTOKEN"] = DashboardToken,
             ["Genie:Replicas:agent"] = "2",
             ["Genie:Portal:Port"] = PortalPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DcpPublisher:RandomizePorts"] = "false",
