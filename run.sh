@@ -24,5 +24,5 @@ export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
 
 # Build the AppHost and, through its project references, every service once; then run the AppHost
 # itself (no `dotnet run` wrapper process). It prints the dashboard's login URL, then the portal's.
-dotnet build Genie.AppHost/Genie.AppHost.csproj -c Release -nologo -v quiet -clp:ErrorsOnly </dev/null
+dotnet build Genie.AppHost/Genie.AppHost.csproj -c Release -nologo -v quiet -clp:NoSummary </dev/null
 exec dotnet Genie.AppHost/bin/Release/net10.0/Genie.AppHost.dll "$@"

@@ -36,7 +36,7 @@ public static class SetupFailureExtensions
     {
         var failures = new SetupFailures();
         builder.Services.AddSingleton(failures);
-        builder.Services.AddLogging(logging => logging.AddFilter(HostCategory, level => level < LogLevel.Error || failures.ExitCode == 0));
+        builder.Services.AddLogging(logging => logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (level < LogLevel.Error || failures.ExitCode == 0)));
         return builder;
     }
 
