@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace Genie.AppHost.Restarts;
 
 /// <summary>
-/// Restarts a project replica that exits with a non-zero code (a crash; a stop from the dashboard or
-/// a shutdown exits with 0), after 1 s, 2 s … 30 s, through the resource's start command. Each restart
-/// is written to the replica's console log and counted in its "restarts" property in the dashboard.
+/// Restarts a project replica that ends by itself with a non-zero code (DCP's "Finished": a crash; a
+/// stop from the dashboard ends "Terminated" and is left alone, as is everything while the app shuts
+/// down), after 1 s, 2 s … 30 s, through the resource's start command. Each restart
+/// is written to the replica's console log in the dashboard (and published as a "restarts" property).
 /// </summary>
 internal sealed class CrashRestarts(
     DistributedApplicationModel model,
