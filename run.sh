@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts Genie Mentor on this machine: installs what is missing, builds, and runs Genie.AppHost,
-# which brings up PostgreSQL, the four services and the portal. Ctrl-C stops everything.
-# Usage: ./run.sh [--replicas agent=2] [--Section:Key=value ...]
+# Starts Genie Mentor on this machine: installs what is missing, builds, and runs Genie.AppHost
+# (.NET Aspire), which brings up PostgreSQL, the four services, the portal and the Aspire dashboard.
+# Ctrl-C stops everything.
+# Usage: ./run.sh [--Genie:Replicas:agent=2] [--Genie:Portal:Port=5080] [--Section:Key=value ...]
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -14,6 +15,14 @@ fi
 
 bash scripts/install-deps.sh </dev/null
 
-# `dotnet run` builds the AppHost and, through its project references, every service once;
-# the AppHost then runs the built service assemblies as child processes.
-exec dotnet run --project Genie.AppHost -c Release -- "$@"
+# The Aspire dashboard, over plain HTTP on loopback (there is no trusted development certificate here).
+export ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://localhost:18888}"
+export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="${ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL:-http://localhost:18889}"
+export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="${ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL:-http://localhost:18890}"
+export DOTNET_ENVIRONMENT="${DOTNET_ENVIRONMENT:-Development}"
+
+# Build the AppHost and, through its project references, every service once; then run the AppHost
+# itself (no `dotnet run` wrapper process). It prints the dashboard's login URL, then the portal's.
+dotnet build Genie.AppHost/Genie.AppHost.csproj -c Release -nologo -v quiet -clp:NoSummary </dev/null
+exec dotnet Genie.AppHost/bin/Release/net10.0/Genie.AppHost.dll "$@"

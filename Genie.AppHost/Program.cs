@@ -1,45 +1,58 @@
-using Genie.AppHost.Hosting;
 using Genie.AppHost.LocalState;
 using Genie.AppHost.Ollama;
 using Genie.AppHost.Postgres;
-using Genie.AppHost.Projects;
+using Genie.AppHost.Restarts;
+using Genie.AppHost.Services;
+using Genie.AppHost.Setup;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-// Genie Mentor, as it runs on one machine. Every service gets Aspire's variables
-// (ConnectionStrings__genie, services__<name>__grpc__N, OTEL_SERVICE_NAME), so a real Aspire
-// AppHost could run them unchanged. Replicas: --replicas agent=2 (or Genie:Replicas:agent=2).
+// Genie Mentor, as it runs on one machine, on .NET Aspire: DCP runs the processes, the dashboard
+// shows resources, logs and traces. Options are configuration: --Genie:Replicas:agent=2,
+// --Genie:Portal:Port=5080, ConnectionStrings__genie=… (an existing PostgreSQL), Genie__Ollama__Url=…
 var builder = DistributedApplication.CreateBuilder(args);
+builder.AddSetupFailures();
+builder.RestartCrashedProjects();
 
 var signingKey = builder.AddSigningKey("signing-key");
-var admin = builder.AddAdminSignIn("admin");
+var admin = builder.AddFirstAdmin("admin");
+var portalPort = builder.Configuration.GetValue("Genie:Portal:Port", 5080);
+var portalUrl = builder.Configuration["Genie:Portal:PublicUrl"] ?? $"http://localhost:{portalPort}";
+int Replicas(string service) => builder.Configuration.GetValue($"Genie:Replicas:{service}", 1);
 
-var postgres = builder.AddPostgres("postgres");
-var db = postgres.AddDatabase("genie").WithPgVector();
-
+var db = builder.AddPostgresDatabase("genie");
 var ollama = builder.AddOllama("ollama");
 
-var retrieval = builder.AddProject("retrieval", "Genie.Retrieval")
+var retrieval = builder.AddProject<Projects.Genie_Retrieval>("retrieval").AsGenieService()
     .WithReference(db).WaitFor(db)
     .WithReference(ollama)
-    .WithReference(signingKey);
+    .WithEnvironment("Genie__Auth__SigningKey", signingKey)
+    .WithReplicas(Replicas("retrieval"));
 
-var lmsbridge = builder.AddProject("lmsbridge", "Genie.LmsBridge")
+var lmsbridge = builder.AddProject<Projects.Genie_LmsBridge>("lmsbridge").AsGenieService()
     .WithReference(db).WaitFor(db)
-    .WithReference(signingKey);
+    .WithEnvironment("Genie__Auth__SigningKey", signingKey)
+    .WithReplicas(Replicas("lmsbridge"));
 
-var agent = builder.AddProject("agent", "Genie.Agent")
+var agent = builder.AddProject<Projects.Genie_Agent>("agent").AsGenieService()
     .WithReference(db).WaitFor(db)
     .WithReference(ollama)
     .WithReference(retrieval).WaitFor(retrieval)
     .WithReference(lmsbridge).WaitFor(lmsbridge)
-    .WithReference(signingKey);
+    .WithEnvironment("Genie__Auth__SigningKey", signingKey)
+    .WithReplicas(Replicas("agent"));
 
-builder.AddProject("web", "Genie.Web")
+var web = builder.AddProject<Projects.Genie_Web>("web").AsGenieService(httpPort: portalPort)
     .WithReference(db).WaitFor(db)
     .WithReference(agent).WaitFor(agent)
     .WithReference(retrieval).WaitFor(retrieval)
     .WithReference(lmsbridge).WaitFor(lmsbridge)
-    .WithReference(signingKey)
-    .WithReference(admin)
-    .AsPortal();
+    .WithEnvironment("Genie__Auth__SigningKey", signingKey)
+    .WithEnvironment("Genie__Admin__Email", admin.Email)
+    .WithEnvironment("Genie__Admin__Password", admin.Password)
+    .WithEnvironment("Genie__Web__PublicUrl", portalUrl)
+    .WithExternalHttpEndpoints()
+    .WithUrlForEndpoint(GenieServiceExtensions.HttpEndpoint, url => url.DisplayText = "Portal");
+web.WithPortalBanner(web.GetEndpoint(GenieServiceExtensions.HttpEndpoint), admin);
 
-return await builder.Build().RunAsync();
+return await builder.Build().RunGenieAsync();

@@ -31,7 +31,7 @@ internal sealed class OllamaApi(Uri baseUrl)
     }
 
     /// <summary>Pulls a model, reporting each layer's progress from the NDJSON stream; throws on an <c>error</c> line.</summary>
-    public async Task PullAsync(string model, Action<PullStatus> onProgress, CancellationToken cancellationToken)
+    public async Task PullAsync(string model, Func<PullStatus, Task> onProgress, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "api/pull"))
         {
@@ -49,7 +49,7 @@ internal sealed class OllamaApi(Uri baseUrl)
                 ?? throw new InvalidOperationException($"unexpected line from /api/pull: {line}");
             if (status.Error is not null)
                 throw new InvalidOperationException(status.Error);
-            onProgress(status);
+            await onProgress(status);
             succeeded |= status.Status == "success";
         }
         if (!response.IsSuccessStatusCode)

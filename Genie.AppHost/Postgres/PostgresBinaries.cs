@@ -1,12 +1,10 @@
-using Genie.AppHost.Hosting;
-
 namespace Genie.AppHost.Postgres;
 
 /// <summary>
-/// Where <c>initdb</c> and <c>pg_ctl</c> are: <c>Genie:Postgres:BinDirectory</c>, else the PATH, else the
-/// newest <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (Debian's layout).
+/// Where <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c> are: <c>Genie:Postgres:BinDirectory</c>, else the
+/// PATH, else the newest <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (Debian's layout).
 /// </summary>
-internal sealed record PostgresBinaries(string BinDirectory)
+public sealed record PostgresBinaries(string BinDirectory)
 {
     public const string ConfigurationKey = "Genie:Postgres:BinDirectory";
 
@@ -14,12 +12,18 @@ internal sealed record PostgresBinaries(string BinDirectory)
 
     public string PgCtl => Path.Combine(BinDirectory, "pg_ctl");
 
-    public static PostgresBinaries Locate(string? configuredDirectory)
+    public string Postgres => Path.Combine(BinDirectory, "postgres");
+
+    /// <summary>The binaries, or (when they are missing) a placeholder and the <paramref name="problem"/> to report.</summary>
+    public static PostgresBinaries Locate(string? configuredDirectory, out string? problem)
     {
+        problem = null;
         if (!string.IsNullOrWhiteSpace(configuredDirectory))
-            return HasTools(configuredDirectory)
-                ? new PostgresBinaries(configuredDirectory)
-                : throw new AppHostException($"PostgreSQL is not installed in {configuredDirectory} ({ConfigurationKey}): it needs initdb, pg_ctl and postgres there.");
+        {
+            if (!HasTools(configuredDirectory))
+                problem = $"PostgreSQL is not installed in {configuredDirectory} ({ConfigurationKey}): it needs initdb, pg_ctl and postgres there.";
+            return new PostgresBinaries(configuredDirectory);
+        }
 
         var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
@@ -28,9 +32,9 @@ internal sealed record PostgresBinaries(string BinDirectory)
             if (HasTools(directory))
                 return new PostgresBinaries(directory);
 
-        throw new AppHostException(
-            "PostgreSQL is not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin): run scripts/install-deps.sh " +
-            "(installs postgresql and pgvector), or set ConnectionStrings__genie to a PostgreSQL server with pgvector.");
+        problem = "PostgreSQL is not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin): run scripts/install-deps.sh " +
+            "(installs postgresql and pgvector), or set ConnectionStrings__genie to a PostgreSQL server with pgvector.";
+        return new PostgresBinaries("/usr/lib/postgresql/bin");
     }
 
     private static bool HasTools(string directory) =>

@@ -1,110 +1,39 @@
-using Genie.AppHost.Hosting;
-using Npgsql;
-
 namespace Genie.AppHost.Postgres;
 
 /// <summary>
-/// A database on the PostgreSQL server, created when missing, with the extensions the services need.
-/// Referencing it gives a project <c>ConnectionStrings__&lt;name&gt;</c>.
+/// The services' database, with the pgvector extension: on the <see cref="LocalPostgresResource"/>
+/// (created when missing), or on an existing server given by <c>ConnectionStrings__&lt;name&gt;</c> or
+/// <c>GENIE_POSTGRES</c>. Referencing it gives a project <c>ConnectionStrings__&lt;name&gt;</c>.
 /// </summary>
-public sealed class PostgresDatabaseResource(string name, PostgresServerResource server) : Resource(name), IReferenceable
+public sealed class PostgresDatabaseResource : Resource, IResourceWithConnectionString, IResourceWithWaitSupport
 {
-    private ResourceState _state = ResourceState.NotStarted;
+    private readonly string? _existingConnectionString;
 
-    public PostgresServerResource Server { get; } = server;
+    private PostgresDatabaseResource(string name, LocalPostgresResource? server, string? existingConnectionString) : base(name)
+    {
+        Server = server;
+        _existingConnectionString = existingConnectionString;
+    }
+
+    public static PostgresDatabaseResource OnLocalServer(string name, LocalPostgresResource server) => new(name, server, null);
+
+    public static PostgresDatabaseResource OnExistingServer(string name, string connectionString) => new(name, null, connectionString);
+
+    /// <summary>The local server, or null when an existing server is used.</summary>
+    public LocalPostgresResource? Server { get; }
 
     public string DatabaseName => Name;
 
-    internal List<string> Extensions { get; } = [];
+    public ReferenceExpression ConnectionStringExpression => Server is null
+        ? ReferenceExpression.Create($"{_existingConnectionString!}")
+        : ReferenceExpression.Create($"{Server.ConnectionStringExpression};Database={DatabaseName}");
 
-    /// <summary>Set once provisioned: what the services receive.</summary>
-    public string? ConnectionString { get; private set; }
-
-    internal override async Task StartAsync(AppRun run, CancellationToken cancellationToken)
+    /// <summary>Where the server is, for messages (never with a password).</summary>
+    internal string Describe(string connectionString)
     {
-        _state = ResourceState.Starting;
-        try
-        {
-            if (Server.IsEmbedded)
-                await CreateDatabaseIfMissingAsync(cancellationToken);
-            await using (var connection = await OpenAsync(Server.ConnectionStringFor(DatabaseName), cancellationToken))
-                foreach (var extension in Extensions)
-                    await CreateExtensionAsync(connection, extension, cancellationToken);
-            ConnectionString = Server.ServiceConnectionStringFor(DatabaseName);
-            _state = ResourceState.Running;
-            MarkReady();
-        }
-        catch
-        {
-            _state = ResourceState.Failed;
-            throw;
-        }
-    }
-
-    internal override Task StopAsync()
-    {
-        if (_state == ResourceState.Running)
-            _state = ResourceState.Stopped; // goes with its server, which stops after every project
-        return Task.CompletedTask;
-    }
-
-    public async Task AddEnvironmentAsync(IDictionary<string, string> environment, CancellationToken cancellationToken)
-    {
-        await Ready.WaitAsync(cancellationToken);
-        environment[$"ConnectionStrings__{Name}"] = ConnectionString!;
-    }
-
-    internal override IEnumerable<ResourceSnapshot> Snapshot()
-    {
-        yield return new ResourceSnapshot(Name, "database", _state, [],
-            _state == ResourceState.Running ? true : null, Detail: Extensions.Count > 0 ? "with " + string.Join(", ", Extensions) : null);
-    }
-
-    private async Task CreateDatabaseIfMissingAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(Server.AdminConnectionString, cancellationToken);
-        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
-        exists.Parameters.AddWithValue("name", DatabaseName);
-        if (await exists.ExecuteScalarAsync(cancellationToken) is null)
-        {
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{DatabaseName.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
-        {
-            await connection.DisposeAsync();
-            var where = Server.IsEmbedded
-                ? $"the local cluster ({Server.Endpoint})"
-                : $"{Server.Endpoint}, given by ConnectionStrings__{Name} or {PostgresServerResource.ExternalVariable}";
-            throw new AppHostException($"Cannot connect to PostgreSQL at {where}: {e.Message}", e);
-        }
-    }
-
-    private async Task CreateExtensionAsync(NpgsqlConnection connection, string extension, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var command = new NpgsqlCommand($"CREATE EXTENSION IF NOT EXISTS \"{extension}\"", connection);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedFile || e.SqlState == PostgresErrorCodes.FeatureNotSupported)
-        {
-            throw new AppHostException(ExtensionAdvice.Missing(extension, Server.IsEmbedded, Server.Endpoint), e);
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            throw new AppHostException(
-                $"The PostgreSQL user may not create the {extension} extension in database {DatabaseName}: run CREATE EXTENSION {extension} there once as a superuser.", e);
-        }
+        var parsed = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return Server is null
+            ? $"{parsed.Host}:{parsed.Port} (existing server), given by ConnectionStrings__{Name} or {PostgresExtensions.ExistingServerVariable}"
+            : $"the local cluster ({parsed.Host}:{parsed.Port})";
     }
 }

@@ -1,11 +1,8 @@
 using System.Reflection;
-using Genie.AppHost.Testing;
+using Genie.AppHost.Tests.Infrastructure;
 using Genie.Contracts.Common.V1;
 using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
-using Genie.Testing;
 using Google.Protobuf.Reflection;
-using Google.Protobuf.WellKnownTypes;
 
 namespace Genie.AppHost.Tests.EndToEnd;
 
@@ -13,7 +10,8 @@ namespace Genie.AppHost.Tests.EndToEnd;
 /// Every rpc in protos/ is served by the service that owns its package, and every one but health
 /// and the token exchange refuses a call without a token. Checked over the wire against the real app model.
 /// </summary>
-public sealed class ContractCoverageTests(ITestOutputHelper output)
+[Collection(SharedAppCollection.Name)]
+public sealed class ContractCoverageTests(SharedApp shared)
 {
     private static readonly Dictionary<string, string> OwnerByPackage = new()
     {
@@ -36,17 +34,11 @@ public sealed class ContractCoverageTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_rpc_in_the_contracts_has_a_handler_and_requires_a_token()
     {
+        var app = shared.App;
         var services = AllProtoServices().ToList();
         Assert.Contains(services, s => s.FullName == "grpc.health.v1.Health");
         Assert.All(services.Where(s => s.File.Package != "grpc.health.v1"),
             s => Assert.True(OwnerByPackage.ContainsKey(s.File.Package), $"no owner service for package {s.File.Package}"));
-
-        var cluster = await PostgresCluster.GetSharedAsync();
-        await using var app = await DistributedApplicationTestingBuilder.StartAppHostAsync(new AppHostTestOptions
-        {
-            ConnectionString = await cluster.CreateDatabaseAsync("contracts"),
-            Output = new TestOutputWriter(output),
-        });
 
         var problems = new List<string>();
         var checkedCount = 0;
@@ -55,11 +47,10 @@ public sealed class ContractCoverageTests(ITestOutputHelper output)
             var owners = service.File.Package == "grpc.health.v1" ? OwnerByPackage.Values.ToArray() : [OwnerByPackage[service.File.Package]];
             foreach (var owner in owners)
             {
-                using var channel = new GrpcChannel(app.GetEndpoints(owner, "grpc")); // no token on purpose
                 foreach (var method in service.Methods)
                 {
                     var path = $"/{service.FullName}/{method.Name}";
-                    var status = await CallWithoutTokenAsync(channel, path);
+                    var status = await ServiceCalls.CallWithoutTokenAsync(app, owner, path);
                     checkedCount++;
                     if (status == StatusCode.Unimplemented)
                         problems.Add($"{owner}: {path} has no handler");
@@ -70,21 +61,5 @@ public sealed class ContractCoverageTests(ITestOutputHelper output)
         }
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         Assert.True(checkedCount > 20, $"only {checkedCount} rpcs were checked");
-    }
-
-    /// <summary>An empty request decodes as any proto3 message; an empty response type accepts any reply.</summary>
-    private static async Task<StatusCode> CallWithoutTokenAsync(GrpcChannel channel, string path)
-    {
-        var options = new CallOptions { Deadline = DateTimeOffset.UtcNow.AddSeconds(5) };
-        try
-        {
-            await foreach (var _ in channel.ServerStreamingAsync<Empty, Empty>(path, new Empty(), options))
-                return StatusCode.OK;
-            return StatusCode.OK;
-        }
-        catch (RpcException ex)
-        {
-            return ex.Status;
-        }
     }
 }
