@@ -8,6 +8,7 @@ fail() { echo "error: $*" >&2; exit 1; }
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="${Genie__StateDirectory:-$repo_root/.genie}"
 started_cluster=""
+cluster_was_running=0
 
 pg_bin_dir() {
   local d
@@ -70,6 +71,7 @@ use_local_cluster() {
   if as_cluster_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     PGPORT="$(sed -n 4p "$data/postmaster.pid")"; export PGPORT
     describe_target="the running local cluster ($data)"
+    cluster_was_running=1
   else
     PGPORT="$(free_port)"; export PGPORT
     as_cluster_owner "$bin/pg_ctl" -D "$data" -l "$data/maintenance.log" -w -t 60 \

@@ -30,6 +30,7 @@ if [ -f "$work/signing-key" ] && [ -f "$STATE/signing-key" ] && ! cmp -s "$work/
 fi
 
 select_database 1
+[ "$cluster_was_running" = 0 ] || fail "the app is running on $STATE/postgres: stop it first, then restore"
 exists="$(psql -X -d postgres -Atc "select count(*) from pg_database where datname = '$PGDATABASE'")"
 clean=()
 if [ "$exists" = 0 ]; then
