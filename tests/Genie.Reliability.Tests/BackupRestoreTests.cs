@@ -101,6 +101,22 @@ public sealed class BackupRestoreTests
     }
 
     [Fact]
+    public async Task An_unreachable_server_is_reported_in_one_line_without_its_password()
+    {
+        using var state = new StateDirectory();
+        var file = Path.Combine(state.Path, "genie.backup");
+        var closedPort = FreePort.Next();
+
+        var result = await BackupScripts.BackupAsync(file, Environment($"Host=127.0.0.1;Port={closedPort};Username=genie;Password=s3cret-pass;Database=genie", state));
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.StartsWith($"error: cannot reach PostgreSQL at 127.0.0.1:{closedPort}:", result.Error);
+        Assert.DoesNotContain('\n', result.Error);
+        Assert.DoesNotContain("s3cret-pass", result.Error + result.Output);
+        Assert.False(File.Exists(file));
+    }
+
+    [Fact]
     public async Task A_restore_into_a_database_that_holds_tables_needs_force()
     {
         var source = await TargetWithOneRowAsync("backed up");
