@@ -6,7 +6,7 @@ namespace Genie.Testing;
 /// Runs PostgreSQL tools as an OS user they accept: PostgreSQL refuses to run as root, so as root
 /// the tools run as the "postgres" user through runuser; otherwise they run as the current user.
 /// </summary>
-internal sealed class OsUser
+public sealed class OsUser
 {
     private const string PostgresUser = "postgres";
     private readonly bool switchToPostgres;
