@@ -1,0 +1,44 @@
+using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Portal.V1;
+using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Clients;
+using Genie.ServiceDefaults.Grpc;
+using Genie.ServiceDefaults.Grpc.Client;
+
+namespace Genie.Slack.Backends;
+
+/// <summary>
+/// Every gRPC call the Slack adapter makes, in one place: Web issues user tokens to the adapter's own
+/// service credential; Agent answers and stores feedback acting as that user.
+/// </summary>
+public sealed class GenieBackends(PortalClient portal, AgentClient agent, TokenService tokens)
+{
+    public const string ServiceName = "slack";
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>A short-lived token for the active Genie user with this e-mail; null when there is none.</summary>
+    public async Task<GenieUser?> UserTokenAsync(string email, CancellationToken ct)
+    {
+        try
+        {
+            var issued = await portal.IssueUserTokenAsync(new IssueUserTokenRequest { Email = email },
+                CallOptions.WithTimeout(CallTimeout, tokens.IssueForService(ServiceName), ct));
+            return new GenieUser(issued.UserId, issued.Email, issued.Role, issued.AccessToken, issued.ExpiresAt.ToDateTimeOffset());
+        }
+        catch (RpcException e) when (e.Status == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public IAsyncEnumerable<ChatEvent> ChatAsync(GenieUser user, ChatRequest request, CancellationToken ct) =>
+        agent.Chat(request, CallOptions.WithTimeout(AnswerTimeout, user.Token, ct));
+
+    public Task<Feedback> SubmitFeedbackAsync(GenieUser user, string messageId, Rating rating, CancellationToken ct) =>
+        agent.SubmitFeedbackAsync(new SubmitFeedbackRequest { MessageId = messageId, Rating = rating },
+            CallOptions.WithTimeout(CallTimeout, user.Token, ct));
+}
+
+/// <summary>A Genie user as Web vouched for them, with the token to act as them until it expires.</summary>
+public sealed record GenieUser(string Id, string Email, string Role, string Token, DateTimeOffset ExpiresAt);
