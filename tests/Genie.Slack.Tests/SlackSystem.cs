@@ -41,20 +41,23 @@ public sealed class SlackSystem : IAsyncLifetime
 
     public RetrievalTestHost Retrieval { get; private set; } = null!;
     public AgentTestHost Agent { get; private set; } = null!;
+    public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
     public WebApplication Portal { get; private set; } = null!;
     public ServiceTestHost Slack { get; private set; } = null!;
     public FakeSlackServer FakeSlack { get; private set; } = null!;
     public CapturedLogs Logs { get; } = new();
     public string PortalUrl { get; private set; } = "";
+    public string PortalGrpcAddress { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         FakeSlack = await FakeSlackServer.StartAsync();
         Retrieval = await RetrievalTestHost.StartAsync();
-        Agent = await AgentTestHost.StartAsync(settings: Retrieval.ClientSettings);
         var key = Retrieval.ClientSettings[AuthOptions.SigningKeyKey];
+        LmsBridge = await LmsBridgeTestHost.StartAsync(settings: new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = key });
+        Agent = await AgentTestHost.StartAsync(settings: TestSettings.Merge(Retrieval.ClientSettings, LmsBridge.ClientSettings));
         var cluster = await PostgresCluster.GetSharedAsync();
-        var portalGrpc = $"http://127.0.0.1:{FreePort.Next()}";
+        var portalGrpc = PortalGrpcAddress = $"http://127.0.0.1:{FreePort.Next()}";
         PortalUrl = $"http://127.0.0.1:{FreePort.Next()}";
         var portalSettings = TestSettings.Merge(new Dictionary<string, string?>
         {
@@ -96,10 +99,10 @@ public sealed class SlackSystem : IAsyncLifetime
     }
 
     /// <summary>A Genie user (created as the portal does) who is also Slack user <c>U…</c> with the same e-mail.</summary>
-    public async Task<(Guid GenieId, string SlackId)> AddPersonAsync(string role = Roles.Learner)
+    public async Task<(Guid GenieId, string SlackId)> AddPersonAsync(string role = Roles.Learner, string? email = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
-        var email = $"person-{suffix.ToLowerInvariant()}@genie.test";
+        email ??= $"person-{suffix.ToLowerInvariant()}@genie.test";
         var created = await Portal.Services.GetRequiredService<UserAdministration>()
             .CreateAsync(AuditActor.System, "Test", email, "Test " + suffix, role, PortalUrl)
             ?? throw new InvalidOperationException($"{email} exists");
@@ -156,6 +159,7 @@ public sealed class SlackSystem : IAsyncLifetime
         await Portal.StopAsync();
         await Portal.DisposeAsync();
         await Agent.DisposeAsync();
+        await LmsBridge.DisposeAsync();
         await Retrieval.DisposeAsync();
         await FakeSlack.DisposeAsync();
     }

@@ -17,7 +17,7 @@ public static class AnswerBlocks
     public static JsonArray Final(string answer, IReadOnlyList<Citation> citations, bool notCovered, string messageId, string? portalLink)
     {
         var blocks = new JsonArray();
-        foreach (var part in Split(SlackText.Escape(answer.Trim().Length == 0 ? "(no answer)" : answer.Trim())))
+        foreach (var part in Split(SlackText.FromMarkdown(answer.Trim().Length == 0 ? "(no answer)" : answer.Trim())))
             blocks.Add(Section(part));
         if (notCovered)
             blocks.Add(Context(NotCoveredText));

@@ -23,6 +23,16 @@ public static partial class SlackText
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The bots' Markdown as mrkdwn: escaped, <c>**bold**</c> → <c>*bold*</c>, <c>[label](url)</c> → a Slack link.
+    /// </summary>
+    public static string FromMarkdown(string markdown)
+    {
+        var escaped = Escape(markdown);
+        escaped = Bold().Replace(escaped, "*$1*");
+        return MarkdownLink().Replace(escaped, m => Link(m.Groups[2].Value.Replace("&amp;", "&"), m.Groups[1].Value.Replace("&amp;", "&").Replace("&lt;", "<").Replace("&gt;", ">")));
+    }
+
     /// <summary>A link whose label cannot break out of the <c>&lt;url|label&gt;</c> syntax.</summary>
     public static string Link(string url, string label) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
@@ -41,6 +51,12 @@ public static partial class SlackText
         var cut = text.LastIndexOf(' ', max - 1, Math.Min(200, max - 1));
         return text[..(cut > 0 ? cut : max - 1)] + "…";
     }
+
+    [GeneratedRegex(@"\*\*(.+?)\*\*")]
+    private static partial Regex Bold();
+
+    [GeneratedRegex(@"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
 
     [GeneratedRegex(@"<@[A-Z0-9]+(\|[^>]*)?>")]
     private static partial Regex Mention();

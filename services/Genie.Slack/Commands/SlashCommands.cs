@@ -44,7 +44,7 @@ public sealed class SlashCommands(SlackWebApi slack, SlackPeople people, GenieBa
             else if (ev.EventCase == ChatEvent.EventOneofCase.Fallback)
                 answer.Clear();
         }
-        await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId, SlackText.Truncate(SlackText.Escape(answer.ToString()), 3000), null, ct);
+        await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId, SlackText.Truncate(SlackText.FromMarkdown(answer.ToString()), 3000), null, ct);
     }
 
     public async Task FeedbackAsync(FeedbackWork feedback, CancellationToken ct)
