@@ -34,6 +34,9 @@ public sealed class SlackOptions
 
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often LmsBridge is asked for reminders to deliver as DMs.</summary>
+    public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool Configured => !string.IsNullOrWhiteSpace(BotToken);
 
     public bool SocketMode => Configured && !string.IsNullOrWhiteSpace(AppToken);

@@ -4,6 +4,7 @@ using Genie.Slack.Backends;
 using Genie.Slack.Commands;
 using Genie.Slack.Inbound;
 using Genie.Slack.People;
+using Genie.Slack.Reminders;
 using Genie.Slack.SocketMode;
 using Genie.Slack.WebApi;
 
@@ -20,6 +21,7 @@ public static class SlackServices
         services.AddSingleton(options);
         services.AddGrpcClient<PortalClient>("web");
         services.AddGrpcClient<AgentClient>("agent");
+        services.AddGrpcClient<LmsClient>("lmsbridge");
         services.AddSingleton<GenieBackends>();
         services.AddSingleton(sp => new SlackWebApi(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
@@ -31,6 +33,8 @@ public static class SlackServices
         services.AddSingleton<SlackAnswerer>();
         services.AddSingleton<SlashCommands>();
         services.AddHostedService<SlackWorkers>();
+        services.AddSingleton<ReminderDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReminderDelivery>());
         services.AddSingleton<SocketModeConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeConnection>());
         return builder;

@@ -85,6 +85,8 @@ public sealed class SlackSystem : IAsyncLifetime
             ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("slack"),
             ["services:web:grpc:0"] = portalGrpc,
             ["services:agent:grpc:0"] = Agent.GrpcAddress.ToString(),
+            ["services:lmsbridge:grpc:0"] = LmsBridge.Host.GrpcAddress.ToString(),
+            ["Genie:Slack:ReminderInterval"] = "01:00:00", // tests deliver by calling ReminderDelivery themselves
             [AuthOptions.SigningKeyKey] = key,
             ["Genie:Slack:BotToken"] = FakeSlackServer.BotToken,
             ["Genie:Slack:AppToken"] = FakeSlackServer.AppToken,

@@ -14,15 +14,22 @@ namespace Genie.Slack.Commands;
 /// </summary>
 public sealed class SlashCommands(SlackWebApi slack, SlackPeople people, GenieBackends backends)
 {
-    public const string HelpText = "Try `/genie next` for your next learning step or `/genie progress` for how far you are. " +
+    public const string HelpText = "Try `/genie next` for your next learning step, `/genie progress` for how far you are, " +
+        "`/genie reminders slack` to get your learning reminders here as DMs (`/genie reminders off` to stop). " +
         "For anything about the docs, message me directly or mention me in a channel.";
 
     public async Task RunAsync(CommandWork command, CancellationToken ct)
     {
-        var question = command.Text.ToLowerInvariant() switch
+        var words = command.Text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words is ["reminders", "slack" or "on" or "off"])
         {
-            "next" => "What should I do next?",
-            "progress" => "How am I doing? Show my progress.",
+            await SetRemindersAsync(command, words[1] != "off", ct);
+            return;
+        }
+        var question = words switch
+        {
+            ["next"] => "What should I do next?",
+            ["progress"] => "How am I doing? Show my progress.",
             _ => null,
         };
         if (question is null)
@@ -45,6 +52,22 @@ public sealed class SlashCommands(SlackWebApi slack, SlackPeople people, GenieBa
                 answer.Clear();
         }
         await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId, SlackText.Truncate(SlackText.FromMarkdown(answer.ToString()), 3000), null, ct);
+    }
+
+    private async Task SetRemindersAsync(CommandWork command, bool slackOn, CancellationToken ct)
+    {
+        var person = await people.ResolveAsync(command.SlackUserId, ct);
+        if (person.Genie is null)
+        {
+            await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId, person.NoAccessText, null, ct);
+            return;
+        }
+        var preferences = await backends.SetSlackRemindersAsync(person.Genie, slackOn, ct);
+        var quiet = preferences.QuietHoursStart.Length > 0
+            ? $" Your quiet hours ({preferences.QuietHoursStart}–{preferences.QuietHoursEnd}, {preferences.TimeZone}) still apply."
+            : "";
+        await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId,
+            slackOn ? "Done: your learning reminders will come here as DMs." + quiet : "Done: no more reminder DMs. The portal still lists them.", null, ct);
     }
 
     public async Task FeedbackAsync(FeedbackWork feedback, CancellationToken ct)

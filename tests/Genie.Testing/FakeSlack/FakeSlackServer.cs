@@ -330,6 +330,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
             "chat.postEphemeral" => PostEphemeral(body),
             "conversations.open" => new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + (string?)body["users"] } },
             "users.info" => UsersInfo(body),
+            "users.lookupByEmail" => _users.FirstOrDefault(u => string.Equals(u.Value.Email, (string?)body["email"], StringComparison.OrdinalIgnoreCase)) is { Key: not null } found
+                ? new JsonObject { ["ok"] = true, ["user"] = new JsonObject { ["id"] = found.Key, ["profile"] = new JsonObject { ["email"] = found.Value.Email } } }
+                : new JsonObject { ["ok"] = false, ["error"] = "users_not_found" },
             _ => new JsonObject { ["ok"] = false, ["error"] = "unknown_method" },
         });
     }
