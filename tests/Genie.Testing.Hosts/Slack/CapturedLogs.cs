@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 
-namespace Genie.Slack.Tests;
+namespace Genie.Testing.Hosts;
 
 /// <summary>Every log line a host writes (message and exception), to check what reaches logs.</summary>
 public sealed class CapturedLogs : ILoggerProvider

@@ -2,10 +2,11 @@ using System.Text.Json.Nodes;
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Database;
+using Genie.Slack;
+using Genie.Slack.Answering;
 using Genie.Slack.Http;
 using Genie.Testing;
 using Genie.Testing.FakeSlack;
-using Genie.Testing.Hosts;
 using Genie.Web;
 using Genie.Web.Audit;
 using Genie.Web.Identity;
@@ -13,8 +14,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
-namespace Genie.Slack.Tests;
+namespace Genie.Testing.Hosts;
 
 /// <summary>
 /// Retrieval, Agent, the portal (Web) and the Slack adapter on loopback with one signing key, as the AppHost runs
@@ -38,6 +40,16 @@ public sealed class SlackSystem : IAsyncLifetime
 
         The acquisition of the falcon company closes in March; the codename is Nightjar and the price is confidential.
         """;
+
+    private IDictionary<string, string?>? _slackSettings;
+
+    /// <summary>A started system whose Slack adapter has these settings on top of the test ones (e.g. the production update interval).</summary>
+    public static async Task<SlackSystem> StartAsync(IDictionary<string, string?>? slackSettings = null)
+    {
+        var system = new SlackSystem { _slackSettings = slackSettings };
+        await system.InitializeAsync();
+        return system;
+    }
 
     public RetrievalTestHost Retrieval { get; private set; } = null!;
     public AgentTestHost Agent { get; private set; } = null!;
@@ -96,7 +108,7 @@ public sealed class SlackSystem : IAsyncLifetime
             ["Genie:Slack:UpdateInterval"] = "00:00:00.050",
             ["Genie:Slack:ReconnectDelay"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Debug",
-        }), map: app => app.MapSlackEndpoints());
+        }, _slackSettings), map: app => app.MapSlackEndpoints());
         await FakeSlack.WaitForConnectionsAsync(1);
     }
 
@@ -142,7 +154,7 @@ public sealed class SlackSystem : IAsyncLifetime
     }
 
     public static bool IsFinal(FakeSlackMessage m) =>
-        m.Blocks?.OfType<JsonObject>().Any(b => (string?)b["type"] == "actions") == true || m.Text == Answering.AnswerBlocks.FailedText;
+        m.Blocks?.OfType<JsonObject>().Any(b => (string?)b["type"] == "actions") == true || m.Text == AnswerBlocks.FailedText;
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
