@@ -125,6 +125,29 @@ public sealed class SlackSystem : IAsyncLifetime
         return (created.UserId, slackId);
     }
 
+    /// <summary>
+    /// A Genie learner who is also in Slack and in TalentLMS, enrolled in a new course of <paramref name="units"/>
+    /// (the first <paramref name="completed"/> done yesterday); LmsBridge is synced afterwards.
+    /// </summary>
+    public async Task<(string SlackId, string Email, string Course, IReadOnlyList<string> Units)> AddLearnerAsync(
+        string[] units, int completed = 0, DateTimeOffset? enrolledOn = null)
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var email = $"learner-{suffix}@genie.test";
+        var (_, slackId) = await AddPersonAsync(email: email);
+        var lms = LmsBridge.TalentLms.Data;
+        var learner = lms.AddUser(email, "Lea", "Learner");
+        var course = lms.AddCourse("Course " + suffix, "C-" + suffix);
+        var added = units.Select(u => lms.AddUnit(course, $"{u} {suffix}")).ToList();
+        lms.Enroll(learner, course, enrolledOn: enrolledOn);
+        foreach (var unit in added.Take(completed))
+            lms.CompleteUnit(learner, unit, DateTimeOffset.UtcNow.AddDays(-1));
+        var sync = await LmsBridge.SyncAsync();
+        if (sync.State != Genie.LmsBridge.Sync.SyncStates.Succeeded)
+            throw new InvalidOperationException($"The sync ended {sync.State}: {sync.Error}");
+        return (slackId, email, course.Name, added.Select(u => u.Name).ToList());
+    }
+
     public Task AddHandbookAsync(params Guid[] readers) =>
         Retrieval.CreateKbWithDocumentsAsync("Handbook " + Guid.NewGuid().ToString("N")[..6], new Grants { UserIds = { readers.Select(r => r.ToString()) } }, [("badges.md", HandbookMarkdown)]);
 

@@ -170,8 +170,8 @@ public sealed class FakeSlackServer : IAsyncDisposable
         };
     }
 
-    /// <summary>A slash command's fields (as Socket Mode sends them: JSON; over HTTP they are a form).</summary>
-    public static Dictionary<string, string> SlashCommand(string user, string channel, string command, string text) => new()
+    /// <summary>A slash command's fields as Socket Mode sends them (JSON; over HTTP they are the same fields as a form).</summary>
+    public static JsonObject SlashCommand(string user, string channel, string command, string text) => new()
     {
         ["team_id"] = "T0FAKE", ["channel_id"] = channel, ["channel_name"] = "directmessage", ["user_id"] = user, ["command"] = command,
         ["text"] = text, ["api_app_id"] = "A0FAKE", ["response_url"] = "https://hooks.slack.invalid/commands/1", ["trigger_id"] = "1.2.3",
