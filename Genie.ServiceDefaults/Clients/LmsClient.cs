@@ -59,4 +59,12 @@ public sealed class LmsClient(GrpcChannel channel) : GrpcClientBase(channel, Lms
 
     public Task<ListSyncRunsResponse> ListSyncRunsAsync(ListSyncRunsRequest request, CallOptions? options = null) =>
         UnaryAsync<ListSyncRunsRequest, ListSyncRunsResponse>("ListSyncRuns", request, options, idempotent: true);
+
+    /// <summary>Only the Slack service's own token may call it.</summary>
+    public Task<ListSlackRemindersResponse> ListSlackRemindersAsync(ListSlackRemindersRequest request, CallOptions? options = null) =>
+        UnaryAsync<ListSlackRemindersRequest, ListSlackRemindersResponse>("ListSlackReminders", request, options, idempotent: true);
+
+    /// <summary>Only the Slack service's own token may call it; repeating it is harmless.</summary>
+    public Task<MarkReminderDeliveredResponse> MarkReminderDeliveredAsync(MarkReminderDeliveredRequest request, CallOptions? options = null) =>
+        UnaryAsync<MarkReminderDeliveredRequest, MarkReminderDeliveredResponse>("MarkReminderDelivered", request, options, idempotent: true);
 }

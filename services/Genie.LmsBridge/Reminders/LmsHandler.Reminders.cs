@@ -50,7 +50,7 @@ public sealed partial class LmsHandler
         var end = ParseTime(request.QuietHoursEnd, "quiet_hours_end");
         if ((start is null) != (end is null))
             throw RpcException.InvalidArgument(start is null ? "quiet_hours_start" : "quiet_hours_end", "quiet hours need both a start and an end");
-        var preferences = new ReminderPreferenceRecord(request.Quiet, start, end, zone);
+        var preferences = new ReminderPreferenceRecord(request.Quiet, start, end, zone, request.Slack);
         await reminders.SetPreferencesAsync(context.Caller.Email, preferences, context.CancellationToken);
         return ToProto(preferences);
     }
@@ -89,5 +89,6 @@ public sealed partial class LmsHandler
         QuietHoursStart = p.QuietStart?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "",
         QuietHoursEnd = p.QuietEnd?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "",
         TimeZone = p.TimeZone,
+        Slack = p.Slack,
     };
 }

@@ -1,7 +1,7 @@
 namespace Genie.LmsBridge.Reminders;
 
 /// <summary>A learner's quiet preference: off entirely, or a daily window in their time zone.</summary>
-public sealed record ReminderPreferenceRecord(bool Quiet, TimeOnly? QuietStart, TimeOnly? QuietEnd, string TimeZone)
+public sealed record ReminderPreferenceRecord(bool Quiet, TimeOnly? QuietStart, TimeOnly? QuietEnd, string TimeZone, bool Slack = false)
 {
     public static readonly ReminderPreferenceRecord Default = new(false, null, null, "UTC");
 

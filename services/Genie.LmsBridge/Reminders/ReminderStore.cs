@@ -44,12 +44,12 @@ public sealed class ReminderStore(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<PreferenceRow>(new CommandDefinition(
             """
-            SELECT quiet AS Quiet, to_char(quiet_start, 'HH24:MI') AS QuietStart, to_char(quiet_end, 'HH24:MI') AS QuietEnd, time_zone AS TimeZone
+            SELECT quiet AS Quiet, to_char(quiet_start, 'HH24:MI') AS QuietStart, to_char(quiet_end, 'HH24:MI') AS QuietEnd, time_zone AS TimeZone, slack AS Slack
             FROM lms.reminder_preferences WHERE email = @email
             """, new { email = Normalize(email) }, cancellationToken: ct));
         return row is null
             ? ReminderPreferenceRecord.Default
-            : new ReminderPreferenceRecord(row.Quiet, Time(row.QuietStart), Time(row.QuietEnd), row.TimeZone);
+            : row.ToRecord();
     }
 
     public async Task SetPreferencesAsync(string email, ReminderPreferenceRecord preferences, CancellationToken ct)
@@ -57,15 +57,15 @@ public sealed class ReminderStore(NpgsqlDataSource db, TimeProvider time)
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO lms.reminder_preferences (email, quiet, quiet_start, quiet_end, time_zone, updated_at)
-            VALUES (@email, @quiet, @start::time, @end::time, @zone, now())
+            INSERT INTO lms.reminder_preferences (email, quiet, quiet_start, quiet_end, time_zone, slack, updated_at)
+            VALUES (@email, @quiet, @start::time, @end::time, @zone, @slack, now())
             ON CONFLICT (email) DO UPDATE SET quiet = excluded.quiet, quiet_start = excluded.quiet_start,
-                quiet_end = excluded.quiet_end, time_zone = excluded.time_zone, updated_at = now()
+                quiet_end = excluded.quiet_end, time_zone = excluded.time_zone, slack = excluded.slack, updated_at = now()
             """,
             new
             {
                 email = Normalize(email), quiet = preferences.Quiet, start = preferences.QuietStart?.ToString("HH:mm", CultureInfo.InvariantCulture),
-                end = preferences.QuietEnd?.ToString("HH:mm", CultureInfo.InvariantCulture), zone = preferences.TimeZone,
+                end = preferences.QuietEnd?.ToString("HH:mm", CultureInfo.InvariantCulture), zone = preferences.TimeZone, slack = preferences.Slack,
             }, cancellationToken: ct));
     }
 
@@ -76,10 +76,48 @@ public sealed class ReminderStore(NpgsqlDataSource db, TimeProvider time)
 
     private sealed class PreferenceRow
     {
+        public string Email { get; init; } = "";
         public bool Quiet { get; init; }
         public string? QuietStart { get; init; }
         public string? QuietEnd { get; init; }
         public string TimeZone { get; init; } = "UTC";
+        public bool Slack { get; init; }
+
+        public ReminderPreferenceRecord ToRecord() => new(Quiet, Time(QuietStart), Time(QuietEnd), TimeZone, Slack);
+    }
+
+    /// <summary>
+    /// Open reminders of learners who chose Slack and that Slack has not had yet, with each learner's
+    /// preferences (the caller leaves out whoever is quiet now).
+    /// </summary>
+    public async Task<IReadOnlyList<(string Email, ReminderPreferenceRecord Preferences, ReminderRecord Reminder)>> ListUndeliveredAsync(string channel, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<PreferenceRow, Row, (string, ReminderPreferenceRecord, ReminderRecord)>(new CommandDefinition(
+            """
+            SELECT p.email AS Email, p.quiet AS Quiet, to_char(p.quiet_start, 'HH24:MI') AS QuietStart, to_char(p.quiet_end, 'HH24:MI') AS QuietEnd,
+                   p.time_zone AS TimeZone, p.slack AS Slack,
+                   r.id AS Id, r.rule AS Rule, r.course_id AS CourseId, r.course_name AS CourseName, r.reason AS Reason, r.next_unit_url AS NextUnitUrl,
+                   r.created_at AS CreatedAt, r.acknowledged_at AS AcknowledgedAt, r.resolved_at AS ResolvedAt
+            FROM lms.reminder_preferences p
+            JOIN lms.reminders r ON r.email = p.email AND r.acknowledged_at IS NULL AND r.resolved_at IS NULL
+            WHERE p.slack AND NOT EXISTS (SELECT 1 FROM lms.reminder_deliveries d WHERE d.reminder_id = r.id AND d.channel = @channel)
+            ORDER BY r.created_at, r.id
+            LIMIT 500
+            """, new { channel }, cancellationToken: ct),
+            (p, r) => (p.Email, p.ToRecord(), r.ToRecord()), splitOn: "Id");
+        return rows.ToList();
+    }
+
+    /// <summary>True the first time a reminder is recorded as delivered on <paramref name="channel"/>.</summary>
+    public async Task<bool?> MarkDeliveredAsync(long id, string channel, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        if (await connection.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT id FROM lms.reminders WHERE id = @id", new { id }, cancellationToken: ct)) is null)
+            return null;
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO lms.reminder_deliveries (reminder_id, channel, delivered_at) VALUES (@id, @channel, @now) ON CONFLICT DO NOTHING",
+            new { id, channel, now = time.GetUtcNow() }, cancellationToken: ct)) == 1;
     }
 
     private sealed class Row

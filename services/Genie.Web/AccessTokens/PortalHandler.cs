@@ -4,12 +4,13 @@ using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc;
 using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Hosting;
+using Genie.Web.Identity;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Genie.Web.AccessTokens;
 
 /// <summary>Serves <c>genie.portal.v1.PortalService</c>: personal access token → short-lived JWT.</summary>
-public sealed class PortalHandler(PersonalAccessTokens tokens, TokenService tokenService, ServiceInfoProvider serviceInfo, TimeProvider time, ToolEndpointDirectory endpoints)
+public sealed partial class PortalHandler(PersonalAccessTokens tokens, UserStore users, TokenService tokenService, ServiceInfoProvider serviceInfo, TimeProvider time, ToolEndpointDirectory endpoints)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(10);
 

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text;
+using Genie.Contracts.Agent.V1;
+using Genie.Slack.Backends;
+using Genie.Slack.Inbound;
+using Genie.Slack.People;
+using Genie.Slack.WebApi;
+
+namespace Genie.Slack.Answering;
+
+/// <summary>
+/// Answers a question in its thread: a placeholder first, then <c>chat.update</c> as the answer streams in
+/// (at most once per <see cref="SlackOptions.UpdateInterval"/>), then the final Block Kit message. Whatever
+/// fails after the placeholder is up, the placeholder becomes "something went wrong, please ask again".
+/// </summary>
+public sealed class SlackAnswerer(
+    SlackWebApi slack, SlackPeople people, GenieBackends backends, SlackStore store, SlackOptions options,
+    IConfiguration configuration, TimeProvider time, ILogger<SlackAnswerer> logger)
+{
+    public const string PlaceholderText = "_Looking through the docs…_";
+
+    public async Task AnswerAsync(QuestionWork question, CancellationToken ct)
+    {
+        var person = await people.ResolveAsync(question.SlackUserId, ct);
+        if (person.Genie is null)
+        {
+            await slack.PostEphemeralAsync(question.ChannelId, question.SlackUserId, person.NoAccessText, question.ThreadTs, ct);
+            return;
+        }
+        var thread = question.ReplyThreadTs;
+        var known = await store.FindConversationAsync(question.ChannelId, thread, question.SlackUserId, ct);
+        var bot = known?.Bot ?? question.Bot;
+
+        var placeholder = await slack.PostMessageAsync(question.ChannelId, "Looking through the docs…",
+            [AnswerBlocks.Section(PlaceholderText)], thread, ct);
+        var ts = placeholder["ts"]!.GetValue<string>();
+        var channel = placeholder["channel"]?.GetValue<string>() ?? question.ChannelId;
+        await store.AddPendingAsync(channel, ts, ct);
+        try
+        {
+            await StreamAsync(person.Genie, question, bot, known?.ConversationId, channel, ts, ct);
+            await store.RemovePendingAsync(channel, ts, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(e, "Answering a Slack question in {Channel} failed", channel);
+            await MarkFailedAsync(channel, ts);
+        }
+    }
+
+    private async Task StreamAsync(GenieUser user, QuestionWork question, string bot, string? conversationId, string channel, string ts, CancellationToken ct)
+    {
+        var request = new ChatRequest { Bot = bot, ConversationId = conversationId ?? "", Message = question.Text };
+        var text = new StringBuilder();
+        var shown = 0;
+        var lastUpdate = time.GetTimestamp();
+        var citations = new List<Citation>();
+        await foreach (var ev in backends.ChatAsync(user, request, ct))
+        {
+            switch (ev.EventCase)
+            {
+                case ChatEvent.EventOneofCase.Started when conversationId is null:
+                    conversationId = ev.Started.ConversationId;
+                    await store.RememberConversationAsync(question.ChannelId, question.ReplyThreadTs, question.SlackUserId, conversationId, bot, ct);
+                    break;
+                case ChatEvent.EventOneofCase.Delta:
+                    text.Append(ev.Delta.Text);
+                    if (text.Length > shown && time.GetElapsedTime(lastUpdate) >= options.UpdateInterval)
+                    {
+                        var partial = SlackText.Truncate(SlackText.Escape(text.ToString()), 2900) + " …";
+                        await slack.UpdateAsync(channel, ts, text.ToString(), [AnswerBlocks.Section(partial)], ct);
+                        shown = text.Length;
+                        lastUpdate = time.GetTimestamp();
+                    }
+                    break;
+                case ChatEvent.EventOneofCase.Fallback:
+                    text.Clear();
+                    shown = 0;
+                    break;
+                case ChatEvent.EventOneofCase.Citations:
+                    citations.AddRange(ev.Citations.Items);
+                    break;
+                case ChatEvent.EventOneofCase.Completed:
+                    var done = ev.Completed;
+                    var blocks = AnswerBlocks.Final(text.ToString(), citations, done.NotCovered, done.MessageId, PortalLink(bot, done.ConversationId));
+                    await slack.UpdateAsync(channel, ts, SlackText.Truncate(text.ToString(), 3000), blocks, ct);
+                    return;
+            }
+        }
+        throw new UnreachableException("Agent's answer stream ended without its completed event.");
+    }
+
+    /// <summary>Replaces a placeholder with the failure notice; used for live failures and at startup for ones a crash left.</summary>
+    public async Task MarkFailedAsync(string channel, string ts)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await slack.UpdateAsync(channel, ts, AnswerBlocks.FailedText, [AnswerBlocks.Section(AnswerBlocks.FailedText)], timeout.Token);
+            await store.RemovePendingAsync(channel, ts, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Could not mark the Slack placeholder {Ts} in {Channel} as failed", ts, channel);
+        }
+    }
+
+    private string? PortalLink(string bot, string conversationId)
+    {
+        var portal = options.PortalUrl is { Length: > 0 } configured ? configured : configuration["Genie:Web:PublicUrl"];
+        return string.IsNullOrWhiteSpace(portal) || string.IsNullOrEmpty(conversationId)
+            ? null
+            : $"{portal.TrimEnd('/')}/Chat?bot={Uri.EscapeDataString(bot)}&c={Uri.EscapeDataString(conversationId)}";
+    }
+}

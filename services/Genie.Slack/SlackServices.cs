@@ -1,0 +1,42 @@
+using Genie.ServiceDefaults.Clients;
+using Genie.Slack.Answering;
+using Genie.Slack.Backends;
+using Genie.Slack.Commands;
+using Genie.Slack.Inbound;
+using Genie.Slack.People;
+using Genie.Slack.Reminders;
+using Genie.Slack.SocketMode;
+using Genie.Slack.WebApi;
+
+namespace Genie.Slack;
+
+public static class SlackServices
+{
+    /// <summary>Everything the Slack adapter needs besides the service defaults and the database.</summary>
+    public static IHostApplicationBuilder AddSlack(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = new SlackOptions();
+        builder.Configuration.GetSection(SlackOptions.Section).Bind(options);
+        services.AddSingleton(options);
+        services.AddGrpcClient<PortalClient>("web");
+        services.AddGrpcClient<AgentClient>("agent");
+        services.AddGrpcClient<LmsClient>("lmsbridge");
+        services.AddSingleton<GenieBackends>();
+        services.AddSingleton(sp => new SlackWebApi(
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
+            options, sp.GetRequiredService<ILogger<SlackWebApi>>()));
+        services.AddSingleton<SlackStore>();
+        services.AddSingleton<SlackWorkQueue>();
+        services.AddSingleton<SlackInbox>();
+        services.AddSingleton<SlackPeople>();
+        services.AddSingleton<SlackAnswerer>();
+        services.AddSingleton<SlashCommands>();
+        services.AddHostedService<SlackWorkers>();
+        services.AddSingleton<ReminderDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReminderDelivery>());
+        services.AddSingleton<SocketModeConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<SocketModeConnection>());
+        return builder;
+    }
+}

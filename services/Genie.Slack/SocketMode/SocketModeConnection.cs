@@ -1,0 +1,153 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Genie.Slack.Inbound;
+using Genie.Slack.WebApi;
+
+namespace Genie.Slack.SocketMode;
+
+/// <summary>
+/// Socket Mode: asks <c>apps.connections.open</c> for a WebSocket URL with the app token, waits for
+/// <c>hello</c>, then hands every envelope to the one handler and acknowledges it by <c>envelope_id</c>
+/// (with the handler's reply when the envelope accepts one). On <c>disconnect</c> or a dropped socket it
+/// connects again, backing off when connecting fails; <c>link_disabled</c> stops it. Work already
+/// acknowledged sits in the queue and is answered whatever the connection does.
+/// </summary>
+public sealed class SocketModeConnection(SlackOptions options, SlackWebApi slack, SlackInbox inbox, ILogger<SocketModeConnection> logger)
+    : BackgroundService
+{
+    private long _connections;
+
+    /// <summary>How many times a socket reached <c>hello</c> (tests and the log use it).</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.SocketMode)
+        {
+            logger.LogInformation("Slack Socket Mode is off: {Reason}", options.Configured
+                ? "no app token (Genie:Slack:AppToken); Slack must reach /slack/events over HTTP"
+                : "Slack is not configured (Genie:Slack:BotToken); the Slack adapter is idle");
+            return;
+        }
+        var delay = options.ReconnectDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var outcome = await RunOnceAsync(stoppingToken);
+                if (outcome == Outcome.LinkDisabled)
+                {
+                    logger.LogError("Slack switched Socket Mode off for this app (link_disabled); not reconnecting");
+                    return;
+                }
+                if (outcome == Outcome.Refresh)
+                {
+                    delay = options.ReconnectDelay;
+                    continue;
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Slack Socket Mode connection failed ({Error}); reconnecting in {Delay}", e.Message, delay);
+            }
+            await Task.Delay(delay, stoppingToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
+        }
+    }
+
+    private enum Outcome { Refresh, Closed, LinkDisabled }
+
+    private async Task<Outcome> RunOnceAsync(CancellationToken ct)
+    {
+        var url = await slack.OpenConnectionAsync(ct);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(url, ct);
+        var sendLock = new SemaphoreSlim(1, 1);
+        while (!ct.IsCancellationRequested)
+        {
+            var frame = await ReceiveAsync(socket, ct);
+            if (frame is null)
+                return Outcome.Closed;
+            using var doc = JsonDocument.Parse(frame);
+            var root = doc.RootElement;
+            var type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
+            switch (type)
+            {
+                case "hello":
+                    Interlocked.Increment(ref _connections);
+                    logger.LogInformation("Slack Socket Mode connected");
+                    break;
+                case "disconnect":
+                    var reason = root.TryGetProperty("reason", out var r) ? r.GetString() : null;
+                    logger.LogInformation("Slack asked to reconnect ({Reason})", reason);
+                    await CloseQuietlyAsync(socket);
+                    return reason == "link_disabled" ? Outcome.LinkDisabled : Outcome.Refresh;
+                case "events_api" or "interactive" or "slash_commands":
+                    await HandleEnvelopeAsync(socket, sendLock, type, root.Clone(), ct);
+                    break;
+            }
+        }
+        return Outcome.Closed;
+    }
+
+    private async Task HandleEnvelopeAsync(ClientWebSocket socket, SemaphoreSlim sendLock, string type, JsonElement envelope, CancellationToken ct)
+    {
+        var envelopeId = envelope.TryGetProperty("envelope_id", out var id) ? id.GetString() : null;
+        if (envelopeId is null || !envelope.TryGetProperty("payload", out var payload))
+            return;
+        var kind = type switch
+        {
+            "events_api" => SlackPayloadKind.EventsApi,
+            "interactive" => SlackPayloadKind.Interactive,
+            _ => SlackPayloadKind.SlashCommands,
+        };
+        // Taken (stored and queued) before the ack: an acknowledged envelope is never lost.
+        var reply = await inbox.HandleAsync(kind, payload, ct);
+        var ack = new JsonObject { ["envelope_id"] = envelopeId };
+        if (reply is not null && envelope.TryGetProperty("accepts_response_payload", out var accepts) && accepts.ValueKind == JsonValueKind.True)
+            ack["payload"] = reply;
+        await sendLock.WaitAsync(ct);
+        try
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(ack.ToJsonString()), WebSocketMessageType.Text, true, ct);
+        }
+        finally
+        {
+            sendLock.Release();
+        }
+    }
+
+    private static async Task<byte[]?> ReceiveAsync(ClientWebSocket socket, CancellationToken ct)
+    {
+        using var message = new MemoryStream();
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            var result = await socket.ReceiveAsync(buffer, ct);
+            if (result.MessageType == WebSocketMessageType.Close)
+                return null;
+            message.Write(buffer, 0, result.Count);
+            if (result.EndOfMessage)
+                return message.ToArray();
+        }
+    }
+
+    private static async Task CloseQuietlyAsync(ClientWebSocket socket)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "reconnecting", timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The old socket is being replaced; how it ends does not matter.
+        }
+    }
+}
