@@ -55,4 +55,14 @@ var web = builder.AddProject<Projects.Genie_Web>("web").AsGenieService(httpPort:
     .WithUrlForEndpoint(GenieServiceExtensions.HttpEndpoint, url => url.DisplayText = "Portal");
 web.WithPortalBanner(web.GetEndpoint(GenieServiceExtensions.HttpEndpoint), admin);
 
+// Slack: idle (and saying so in its log) until Genie:Slack:BotToken is set; see services/Genie.Slack/README.md.
+builder.AddProject<Projects.Genie_Slack>("slack").AsGenieService()
+    .WithReference(db).WaitFor(db)
+    .WithReference(web).WaitFor(web)
+    .WithReference(agent)
+    .WithReference(lmsbridge)
+    .WithEnvironment("Genie__Auth__SigningKey", signingKey)
+    .WithEnvironment("Genie__Web__PublicUrl", portalUrl)
+    .WithSlackSecrets(builder);
+
 return await builder.Build().RunGenieAsync();
