@@ -50,9 +50,9 @@ public static class AgentServices
         builder.Services.AddSingleton<UsageStatsStore>();
         builder.Services.AddSingleton<FeedbackReviewStore>();
         builder.Services.AddSingleton<ChatPipeline>();
-        builder.Services.AddGrpcClient<RetrievalClient>("retrieval");
+        builder.Services.AddTypedGrpcClient<RetrievalClient>("retrieval");
         builder.Services.TryAddSingleton<IKnowledgeSearch, RetrievalKnowledgeSearch>();
-        builder.Services.AddGrpcClient<LmsClient>("lmsbridge");
+        builder.Services.AddTypedGrpcClient<LmsClient>("lmsbridge");
         // Resolved on first use so an Agent without LmsBridge still serves the Onboarding Bot (the Learning Bot then says so).
         builder.Services.AddSingleton(sp => new LearningRecords(() =>
             sp.GetRequiredService<IConfiguration>().GetSection("services:lmsbridge:grpc").GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value))

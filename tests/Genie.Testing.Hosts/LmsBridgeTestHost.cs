@@ -77,7 +77,7 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
     public LmsClient Client(string role, string email, string? name = null)
     {
         var token = Host.Tokens.Issue($"genie-{email}", email, name ?? email.Split('@')[0], role, TimeSpan.FromDays(400));
-        var channel = Host.CreateChannel(new GrpcChannelOptions { DefaultBearerToken = () => token });
+        var channel = new GrpcChannel([Host.GrpcAddress], new GrpcChannelOptions { DefaultBearerToken = () => token });
         lock (_channels)
             _channels.Add(channel);
         return new LmsClient(channel);
