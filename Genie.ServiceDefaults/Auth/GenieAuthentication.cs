@@ -20,11 +20,10 @@ public static class GenieAuthentication
     internal static void AddGenieAuthentication(this WebApplicationBuilder builder, AuthOptions options)
     {
         builder.Services.AddAuthentication()
-            .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, jwt =>
-            {
-                jwt.MapInboundClaims = false;
-                jwt.TokenValidationParameters = ValidationParameters(options);
-            });
+            .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, jwt => jwt.MapInboundClaims = false);
+        // Lifetimes are judged by the app's clock (tests move a manual one), like the tokens it issues.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TimeProvider>((jwt, time) => jwt.TokenValidationParameters = ValidationParameters(options, time));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(GrpcPolicy, policy => policy
                 .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
@@ -32,7 +31,7 @@ public static class GenieAuthentication
                 .RequireClaim(RoleClaim, [.. Roles.People, Roles.Service]));
     }
 
-    public static TokenValidationParameters ValidationParameters(AuthOptions options) => new()
+    public static TokenValidationParameters ValidationParameters(AuthOptions options, TimeProvider time) => new()
     {
         ValidIssuer = AuthOptions.Issuer,
         ValidAudience = AuthOptions.Audience,
@@ -40,6 +39,11 @@ public static class GenieAuthentication
         ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
         ClockSkew = TimeSpan.FromSeconds(30),
         RequireExpirationTime = true,
+        LifetimeValidator = (notBefore, expires, _, parameters) =>
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            return expires is { } end && end > now - parameters.ClockSkew && (notBefore is not { } start || start <= now + parameters.ClockSkew);
+        },
         NameClaimType = "name",
         RoleClaimType = RoleClaim,
     };
