@@ -4,6 +4,7 @@ using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Health;
 using Genie.ServiceDefaults.Hosting;
+using Genie.ServiceDefaults.Rpc;
 using Genie.ServiceDefaults.Telemetry;
 using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
@@ -35,7 +36,10 @@ public static class ServiceDefaultsExtensions
         builder.AddGenieTelemetry(serviceName);
         ConfigureEndpoints(builder);
 
-        builder.Services.AddSingleton(AuthOptions.FromConfiguration(builder.Configuration));
+        var auth = AuthOptions.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(auth);
+        builder.AddGenieAuthentication(auth);
+        builder.AddGenieGrpcServer();
         builder.Services.AddSingleton(sp => new TokenService(sp.GetRequiredService<AuthOptions>(), sp.GetRequiredService<TimeProvider>()));
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
@@ -52,7 +56,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>gRPC on the HTTP/2 endpoint; <c>/health</c> (ready) and <c>/alive</c> on the HTTP/1.1 one.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseGrpcEndpoint();
+        if (app.Services.GetServices<Rpc.GrpcServiceRegistration>().Any())
+            app.MapGenieGrpcServices();
+        else
+            app.UseGrpcEndpoint();
         app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessProbe.ReadyTag) || c.Tags.Contains(LiveTag) });
         app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) });
         return app;

@@ -10,7 +10,7 @@ public static class GrpcClientRegistration
     /// Registers a typed client for the service named <paramref name="serviceName"/>, whose endpoints come
     /// from <c>services__{serviceName}__grpc__N</c> (round-robin over N).
     /// </summary>
-    public static IServiceCollection AddGrpcClient<TClient>(this IServiceCollection services, string serviceName)
+    public static IServiceCollection AddTypedGrpcClient<TClient>(this IServiceCollection services, string serviceName)
         where TClient : GrpcClientBase
     {
         services.AddKeyedSingleton(serviceName, (sp, _) =>

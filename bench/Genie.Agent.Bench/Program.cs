@@ -32,7 +32,7 @@ if (options.Search == "retrieval")
         ["Genie:Retrieval:Embedder:Provider"] = "builtin",
         [AuthOptions.SigningKeyKey] = signingKey,
     });
-    using var ingestChannel = retrievalHost.CreateChannel();
+    using var ingestChannel = new GrpcChannel([retrievalHost.GrpcAddress]);
     var ingest = Stopwatch.StartNew();
     chunkCount = await RetrievalCorpus.IngestAsync(new RetrievalClient(ingestChannel),
         new CallOptions { BearerToken = retrievalHost.IssueToken(Roles.Admin, "bench-admin") }, options.DataFolder, options.Chunks);
@@ -74,7 +74,7 @@ await using var host = await ServiceTestHost.StartAsync("agent", builder =>
     builder.AddAgent();
     if (search is not null) builder.Services.AddSingleton(search);
 }, agentSettings);
-using var channel = host.CreateChannel();
+using var channel = new GrpcChannel([host.GrpcAddress]);
 var client = new AgentClient(channel);
 
 if (options.Show)

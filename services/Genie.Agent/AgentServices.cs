@@ -7,11 +7,13 @@ using Genie.Agent.Learning;
 using Genie.Agent.Memory;
 using Genie.Agent.Models;
 using Genie.Agent.Telemetry;
-using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Lms.V1;
+using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Http;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Genie.Agent;
@@ -53,16 +55,16 @@ public static class AgentServices
         builder.Services.AddSingleton<UsageStatsStore>();
         builder.Services.AddSingleton<FeedbackReviewStore>();
         builder.Services.AddSingleton<ChatPipeline>();
-        builder.Services.AddGrpcClient<RetrievalClient>("retrieval");
+        builder.Services.AddServiceClient<RetrievalService.RetrievalServiceClient>("retrieval");
         builder.Services.TryAddSingleton<IKnowledgeSearch, RetrievalKnowledgeSearch>();
-        builder.Services.AddGrpcClient<LmsClient>("lmsbridge");
+        builder.Services.AddServiceClient<LmsService.LmsServiceClient>("lmsbridge");
         // Resolved on first use so an Agent without LmsBridge still serves the Onboarding Bot (the Learning Bot then says so).
         builder.Services.AddSingleton(sp => new LearningRecords(() =>
             sp.GetRequiredService<IConfiguration>().GetSection("services:lmsbridge:grpc").GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value))
-                ? sp.GetRequiredService<LmsClient>()
+                ? sp.GetRequiredService<LmsService.LmsServiceClient>()
                 : null));
         builder.Services.AddSingleton<LearningBot>();
-        builder.Services.AddGrpcService<AgentHandler>(AgentReflection.Descriptor.Services[0]);
+        builder.Services.AddGrpcService<AgentHandler>();
         return builder;
     }
 }

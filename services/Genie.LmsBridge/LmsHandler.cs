@@ -1,12 +1,13 @@
 using Genie.Contracts.Common.V1;
+using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Assignments;
 using Genie.LmsBridge.Progress;
 using Genie.LmsBridge.Reminders;
 using Genie.LmsBridge.Settings;
 using Genie.LmsBridge.Sync;
 using Genie.LmsBridge.TalentLms;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Hosting;
+using Grpc.Core;
 
 namespace Genie.LmsBridge;
 
@@ -24,8 +25,8 @@ public sealed partial class LmsHandler(
     LmsSync sync,
     SyncRunLog runs,
     CourseAssignment assignment,
-    TimeProvider time)
+    TimeProvider time) : LmsService.LmsServiceBase
 {
-    public Task<ServiceInfo> GetServiceInfo(GetServiceInfoRequest request, ServerCallContext context) =>
+    public override Task<ServiceInfo> GetServiceInfo(GetServiceInfoRequest request, ServerCallContext context) =>
         serviceInfo.GetAsync(context.CancellationToken);
 }

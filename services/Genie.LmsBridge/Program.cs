@@ -1,14 +1,13 @@
-using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge;
-using Genie.ServiceDefaults;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults;
+using Genie.ServiceDefaults.Rpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("lmsbridge");
 builder.AddGenieDatabase("lms", typeof(Program).Assembly);
 builder.AddLmsBridge();
-builder.Services.AddGrpcService<LmsHandler>(LmsReflection.Descriptor.Services[0]);
+builder.Services.AddGrpcService<LmsHandler>();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();

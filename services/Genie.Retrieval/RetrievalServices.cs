@@ -1,4 +1,3 @@
-using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Api;
 using Genie.Retrieval.Chunking;
 using Genie.Retrieval.Documents;
@@ -9,8 +8,8 @@ using Genie.Retrieval.Parsing;
 using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Http;
+using Genie.ServiceDefaults.Rpc;
 
 namespace Genie.Retrieval;
 
@@ -25,7 +24,8 @@ public static class RetrievalServices
         AddRetrievalCore(builder.Services, builder.Configuration);
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
-        builder.Services.AddGrpcService<RetrievalHandler>(RetrievalReflection.Descriptor.Services[0]);
+        // Grpc.AspNetCore limits message size per service, so UploadDocument's limit applies to every rpc here.
+        builder.Services.AddGrpcService<RetrievalHandler>(maxReceiveMessageSize: RetrievalOptions.UploadMessageLimit);
         return builder;
     }
 

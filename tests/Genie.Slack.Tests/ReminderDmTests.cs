@@ -40,9 +40,9 @@ public sealed class ReminderDmTests(SlackSystem system) : IClassFixture<SlackSys
     {
         var learner = system.LmsBridge.Client(Roles.Learner, "someone@genie.test");
 
-        var list = await Assert.ThrowsAsync<Genie.ServiceDefaults.Grpc.RpcException>(() => learner.ListSlackRemindersAsync(new ListSlackRemindersRequest()));
+        var list = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => learner.ListSlackRemindersAsync(new ListSlackRemindersRequest()).ResponseAsync);
 
-        Assert.Equal(Genie.ServiceDefaults.Grpc.StatusCode.PermissionDenied, list.Status);
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, list.StatusCode);
     }
 
     private Task CommandAsync(string slackId, string text) =>

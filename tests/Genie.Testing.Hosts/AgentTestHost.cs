@@ -3,7 +3,9 @@ using Genie.Agent.Knowledge;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Client;
+using Genie.Contracts.Agent.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Genie.Testing.Hosts;
@@ -28,8 +30,8 @@ public sealed class AgentTestHost : IAsyncDisposable
         GrpcAddress = host.GrpcAddress;
         ConnectionString = settings["ConnectionStrings:genie"]!;
         Tokens = host.Tokens;
-        _channel = new GrpcChannel([GrpcAddress]);
-        Client = new AgentClient(_channel);
+        _channel = GrpcChannel.ForAddress(GrpcAddress);
+        Client = new AgentService.AgentServiceClient(_channel);
     }
 
     /// <summary>The running service; throws while it is stopped.</summary>
@@ -40,7 +42,7 @@ public sealed class AgentTestHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public AgentClient Client { get; }
+    public AgentService.AgentServiceClient Client { get; }
 
     public TokenService Tokens { get; }
 
@@ -65,11 +67,8 @@ public sealed class AgentTestHost : IAsyncDisposable
     /// <summary>Call options as this person (identity only from the signed token), with a 60 s deadline.</summary>
     /// <param name="email">Default: <c>{userId}@example.test</c>.</param>
     /// <param name="name">Default: the e-mail if given, else the user id.</param>
-    public CallOptions As(string userId, string role = Roles.Learner, string? email = null, string? name = null) => new()
-    {
-        BearerToken = Tokens.Issue(userId, email ?? $"{userId}@example.test", name ?? email ?? userId, role),
-        Deadline = DateTimeOffset.UtcNow.AddSeconds(60),
-    };
+    public CallOptions As(string userId, string role = Roles.Learner, string? email = null, string? name = null) =>
+        BearerToken.Options(Tokens.Issue(userId, email ?? $"{userId}@example.test", name ?? email ?? userId, role), TimeSpan.FromSeconds(60));
 
     /// <summary>The service goes down: calls to <see cref="GrpcAddress"/> are refused until <see cref="StartAgainAsync"/>.</summary>
     public async Task StopAsync()

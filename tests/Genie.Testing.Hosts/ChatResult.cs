@@ -1,7 +1,6 @@
 using System.Text;
 using Genie.Contracts.Agent.V1;
-using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Core;
 
 namespace Genie.Testing.Hosts;
 
@@ -32,10 +31,11 @@ public sealed record ChatResult(IReadOnlyList<ChatEvent> Events)
         }
     }
 
-    public static async Task<ChatResult> AskAsync(AgentClient client, CallOptions options, string message, string conversationId = "", string bot = "")
+    public static async Task<ChatResult> AskAsync(AgentService.AgentServiceClient client, CallOptions options, string message, string conversationId = "", string bot = "")
     {
         var events = new List<ChatEvent>();
-        await foreach (var e in client.Chat(new ChatRequest { Message = message, ConversationId = conversationId, Bot = bot }, options))
+        using var call = client.Chat(new ChatRequest { Message = message, ConversationId = conversationId, Bot = bot }, options);
+        await foreach (var e in call.ResponseStream.ReadAllAsync())
             events.Add(e);
         return new ChatResult(events);
     }

@@ -5,9 +5,10 @@ using Genie.LmsBridge.Sync;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Client;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
 using Genie.Testing.FakeTalentLms;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -55,7 +56,7 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
                 builder.AddLmsBridge(scheduledSync: false);
                 if (clock is not null)
                     builder.Services.AddSingleton<TimeProvider>(clock);
-                builder.Services.AddGrpcService<LmsHandler>(LmsReflection.Descriptor.Services[0]);
+                builder.Services.AddGrpcService<LmsHandler>();
             },
             TestSettings.Merge(new Dictionary<string, string?>
             {
@@ -74,16 +75,20 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
     /// A typed client calling as a person with this role and e-mail (<paramref name="name"/>: the e-mail's local part
     /// unless given). The token lasts 400 days, to outlive a test clock's jumps.
     /// </summary>
-    public LmsClient Client(string role, string email, string? name = null)
+    public LmsService.LmsServiceClient Client(string role, string email, string? name = null)
     {
         var token = Host.Tokens.Issue($"genie-{email}", email, name ?? email.Split('@')[0], role, TimeSpan.FromDays(400));
-        var channel = Host.CreateChannel(new GrpcChannelOptions { DefaultBearerToken = () => token });
+        var channel = Host.CreateChannel();
         lock (_channels)
             _channels.Add(channel);
-        return new LmsClient(channel);
+        return new LmsService.LmsServiceClient(channel.Intercept(headers =>
+        {
+            headers.Add(BearerToken.Header, "Bearer " + token);
+            return headers;
+        }));
     }
 
-    public LmsClient Admin() => Client(Roles.Admin, "admin@example.com");
+    public LmsService.LmsServiceClient Admin() => Client(Roles.Admin, "admin@example.com");
 
     /// <summary>Runs a sync in-process (what SyncNow and the scheduler do) and returns its run.</summary>
     public async Task<SyncRunRecord> SyncAsync() =>

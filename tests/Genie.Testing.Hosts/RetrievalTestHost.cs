@@ -2,8 +2,9 @@ using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc.Client;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Xunit;
 
 namespace Genie.Testing.Hosts;
@@ -29,7 +30,7 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
 
     public ServiceTestHost Host { get; private set; } = null!;
 
-    public RetrievalClient Client { get; private set; } = null!;
+    public RetrievalService.RetrievalServiceClient Client { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = null!;
 
@@ -61,10 +62,10 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
             ["Genie:Retrieval:MaxUploadBytes"] = MaxUploadBytes.ToString(),
         }, _settings));
         _channel = Host.CreateChannel();
-        Client = new RetrievalClient(_channel);
+        Client = new RetrievalService.RetrievalServiceClient(_channel);
     }
 
-    public CallOptions As(string role, string userId = "user-1") => new() { BearerToken = Host.IssueToken(role, userId) };
+    public CallOptions As(string role, string userId = "user-1") => BearerToken.Options(Host.IssueToken(role, userId));
 
     public async Task<KnowledgeBase> CreateKbAsync(string name, Grants? grants = null, CallOptions? options = null) =>
         await Client.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest { Name = name, Grants = grants ?? new Grants() }, options ?? Admin);
@@ -98,7 +99,8 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
     public async Task<List<SyncProgress>> SyncAsync(Source source, CallOptions? options = null)
     {
         var progress = new List<SyncProgress>();
-        await foreach (var message in Client.SyncSource(new SyncSourceRequest { SourceId = source.Id }, options ?? Admin))
+        using var call = Client.SyncSource(new SyncSourceRequest { SourceId = source.Id }, options ?? Admin);
+        await foreach (var message in call.ResponseStream.ReadAllAsync())
             progress.Add(message);
         return progress;
     }

@@ -1,6 +1,6 @@
 using Genie.ServiceDefaults;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +65,7 @@ public sealed class ServiceTestHost : IAsyncDisposable
     }
 
     /// <summary>A channel to this host's gRPC endpoint.</summary>
-    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null) => new([GrpcAddress], options);
+    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null) => GrpcChannel.ForAddress(GrpcAddress, options ?? new GrpcChannelOptions());
 
     public string IssueToken(string role, string userId = "user-1", TimeSpan? lifetime = null) =>
         Tokens.Issue(userId, $"{userId}@example.test", userId, role, lifetime);

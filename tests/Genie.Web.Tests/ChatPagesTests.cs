@@ -128,9 +128,9 @@ public sealed class ChatPagesTests(ChatPagesTests.Fixture fixture) : IClassFixtu
         Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
         var (_, after) = await learner.GetPageAsync(ChatUrl);
         Assert.Null(after.QuerySelector($"li[data-conversation='{conversation}']"));
-        var gone = await Assert.ThrowsAsync<RpcException>(() => fixture.Agent.Client.GetConversationAsync(
+        var gone = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await fixture.Agent.Client.GetConversationAsync(
             new GetConversationRequest { ConversationId = conversation }, fixture.Agent.As(fixture.Learner)));
-        Assert.Equal(StatusCode.NotFound, gone.Status);
+        Assert.Equal(Grpc.Core.StatusCode.NotFound, gone.StatusCode);
     }
 
     [Fact]

@@ -2,8 +2,9 @@ using Genie.Agent.Analytics;
 using Genie.Agent.Conversations;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Logging;
 
 namespace Genie.Agent;
@@ -13,12 +14,12 @@ public sealed partial class AgentHandler
 {
     public const int MaxStatsDays = 366;
 
-    [RequireRole(Roles.Admin)]
-    public async Task<UsageStats> GetUsageStats(GetUsageStatsRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<UsageStats> GetUsageStats(GetUsageStatsRequest request, ServerCallContext context)
     {
         var days = request.Days == 0 ? 30 : request.Days;
-        if (days is < 1 or > MaxStatsDays) throw RpcException.InvalidArgument("days", $"must be between 1 and {MaxStatsDays}");
-        if (request.Bot.Length > 0 && !Bots.Contains(request.Bot)) throw RpcException.InvalidArgument("bot", $"must be one of {string.Join(", ", Bots)}");
+        if (days is < 1 or > MaxStatsDays) throw RpcErrors.InvalidArgument("days", $"must be between 1 and {MaxStatsDays}");
+        if (request.Bot.Length > 0 && !Bots.Contains(request.Bot)) throw RpcErrors.InvalidArgument("bot", $"must be one of {string.Join(", ", Bots)}");
         var last = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var first = last.AddDays(1 - days);
         var (used, period) = await usageStats.ReadAsync(first, last, NullIfEmpty(request.Bot), context.CancellationToken);
@@ -54,17 +55,17 @@ public sealed partial class AgentHandler
         return stats;
     }
 
-    [RequireRole(Roles.Admin)]
-    public async Task<ListFeedbackResponse> ListFeedback(ListFeedbackRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<ListFeedbackResponse> ListFeedback(ListFeedbackRequest request, ServerCallContext context)
     {
-        if (request.Rating is not (Rating.Unspecified or Rating.Up or Rating.Down)) throw RpcException.InvalidArgument("rating", "unknown value");
-        if (request.Bot.Length > 0 && !Bots.Contains(request.Bot)) throw RpcException.InvalidArgument("bot", $"must be one of {string.Join(", ", Bots)}");
+        if (request.Rating is not (Rating.Unspecified or Rating.Up or Rating.Down)) throw RpcErrors.InvalidArgument("rating", "unknown value");
+        if (request.Bot.Length > 0 && !Bots.Contains(request.Bot)) throw RpcErrors.InvalidArgument("bot", $"must be one of {string.Join(", ", Bots)}");
         var pageSize = request.PageSize == 0 ? 20 : request.PageSize;
-        if (pageSize is < 1 or > 100) throw RpcException.InvalidArgument("page_size", "must be between 1 and 100");
+        if (pageSize is < 1 or > 100) throw RpcErrors.InvalidArgument("page_size", "must be between 1 and 100");
         var page = request.Page == 0 ? 1 : request.Page;
-        if (page < 1) throw RpcException.InvalidArgument("page", "must be 1 or more");
+        if (page < 1) throw RpcErrors.InvalidArgument("page", "must be 1 or more");
 
-        var caller = context.Caller;
+        var caller = context.GetCaller();
         var rating = request.Rating == Rating.Unspecified ? (short?)null : (short)request.Rating;
         var result = await feedbackReview.ListAsync(rating, NullIfEmpty(request.Bot), page, pageSize, caller.UserId, caller.Email, context.CancellationToken);
         if (result.Rows.Count > 0)

@@ -1,5 +1,5 @@
 using Genie.Contracts.Agent.V1;
-using Genie.ServiceDefaults.Grpc.Server;
+using Grpc.Core;
 
 namespace Genie.Agent.Chat;
 

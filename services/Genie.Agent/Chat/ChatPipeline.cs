@@ -9,7 +9,8 @@ using Genie.Agent.Prompting;
 using Genie.Agent.Telemetry;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace Genie.Agent.Chat;
@@ -52,9 +53,9 @@ public sealed class ChatPipeline(
             loaded = await conversations.LoadTurnContextAsync(input.ConversationId, caller.UserId, settings.RecentMessages, cancelled);
         var context = loaded.Conversation;
         var profile = loaded.Profile.With(memory);
-        if (context is null) throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", conversationId.ToString());
+        if (context is null) throw RpcErrors.NotFound("conversation", conversationId.ToString());
         if (!isNew && context.Bot != input.Bot)
-            throw Genie.ServiceDefaults.Grpc.RpcException.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
+            throw RpcErrors.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
         activity?.SetTag("genie.conversation_id", conversationId.ToString());
 
         var standalone = FollowUpRewriter.Rewrite(Text.QuestionText.Normalise(input.Message), context.PreviousQuery);
@@ -187,7 +188,7 @@ public sealed class ChatPipeline(
             turn.UserMessageId, turn.Input.Message, turn.Standalone,
             turn.AssistantMessageId, answer, model, inputTokens, outputTokens, retrievalMs, generationMs,
             incomplete, fallbackReason, notCovered, citations, Team(turn.Profile), turn.Window, turn.Memory), options.Value.RecentMessages, CancellationToken.None);
-        if (!stored) throw Genie.ServiceDefaults.Grpc.RpcException.NotFound("conversation", turn.ConversationId.ToString());
+        if (!stored) throw RpcErrors.NotFound("conversation", turn.ConversationId.ToString());
     }
 
     private void Record(long started, TimeSpan? firstDelta, bool notCovered, bool fallback, bool incomplete, string bot)

@@ -1,7 +1,6 @@
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Core;
 
 namespace Genie.Agent.Learning;
 
@@ -18,7 +17,7 @@ public sealed record LearningLookup<T>(T? Value, string? Problem) where T : clas
 /// learner is comes from that token at LmsBridge, never from anything the Agent (or the model) passes.
 /// Failures become a <see cref="LearningLookup{T}.Problem"/> the bot can explain instead of an error.
 /// </summary>
-public sealed class LearningRecords(Func<LmsClient?> lms)
+public sealed class LearningRecords(Func<LmsService.LmsServiceClient?> lms)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
@@ -37,26 +36,21 @@ public sealed class LearningRecords(Func<LmsClient?> lms)
     public Task<LearningLookup<ListRemindersResponse>> RemindersAsync(string userToken, CancellationToken cancelled) =>
         CallAsync((client, options) => client.ListRemindersAsync(new ListRemindersRequest(), options), userToken, cancelled);
 
-    private async Task<LearningLookup<T>> CallAsync<T>(Func<LmsClient, CallOptions, Task<T>> call, string userToken, CancellationToken cancelled)
+    private async Task<LearningLookup<T>> CallAsync<T>(Func<LmsService.LmsServiceClient, CallOptions, AsyncUnaryCall<T>> call, string userToken, CancellationToken cancelled)
         where T : class
     {
         var client = lms();
         if (client is null) return LearningLookup<T>.Failed("LmsBridge is not configured for the Agent (services__lmsbridge__grpc__0)");
         try
         {
-            return LearningLookup<T>.Found(await call(client, new CallOptions
-            {
-                BearerToken = userToken,
-                CancellationToken = cancelled,
-                Deadline = DateTimeOffset.UtcNow.Add(CallTimeout),
-            }));
+            return LearningLookup<T>.Found(await call(client, BearerToken.Options(userToken, CallTimeout, cancelled)));
         }
         catch (RpcException e) when (!cancelled.IsCancellationRequested)
         {
-            return LearningLookup<T>.Failed(e.Status switch
+            return LearningLookup<T>.Failed(e.StatusCode switch
             {
-                StatusCode.Unavailable or StatusCode.DeadlineExceeded => $"LmsBridge is unavailable ({e.Detail})",
-                _ => $"LmsBridge answered {e.Status}: {e.Detail}",
+                StatusCode.Unavailable or StatusCode.DeadlineExceeded => $"LmsBridge is unavailable ({e.Status.Detail})",
+                _ => $"LmsBridge answered {e.StatusCode}: {e.Status.Detail}",
             });
         }
     }

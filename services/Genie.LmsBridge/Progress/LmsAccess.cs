@@ -1,5 +1,6 @@
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 
 namespace Genie.LmsBridge.Progress;
 
@@ -16,7 +17,7 @@ public sealed class LmsAccess(ProgressReader reader)
         if (caller.IsAdmin || caller.IsService || SameEmail(caller.Email, email))
             return null;
         if (!caller.IsInstructor)
-            throw RpcException.PermissionDenied("Learners can only read their own progress.");
+            throw RpcErrors.PermissionDenied("Learners can only read their own progress.");
         return await reader.CoursesTaughtByAsync(caller.Email, ct);
     }
 

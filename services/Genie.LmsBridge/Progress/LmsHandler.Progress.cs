@@ -1,50 +1,51 @@
 using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Progress;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.LmsBridge;
 
 public sealed partial class LmsHandler
 {
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<LearnerProgress> GetMyProgress(GetMyProgressRequest request, ServerCallContext context) =>
-        await LearnerProgressAsync(context.Caller.Email, context.Caller.Name, null, context.CancellationToken);
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<LearnerProgress> GetMyProgress(GetMyProgressRequest request, ServerCallContext context) =>
+        await LearnerProgressAsync(context.GetCaller().Email, context.GetCaller().Name, null, context.CancellationToken);
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner, Roles.Service)]
-    public async Task<LearnerProgress> GetLearnerProgress(GetLearnerProgressRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner + "," + Roles.Service)]
+    public override async Task<LearnerProgress> GetLearnerProgress(GetLearnerProgressRequest request, ServerCallContext context)
     {
         var email = RequireEmail(request.Email, "email");
-        var scope = await access.LearnerScopeAsync(context.Caller, email, context.CancellationToken);
+        var scope = await access.LearnerScopeAsync(context.GetCaller(), email, context.CancellationToken);
         if (scope is { Count: 0 })
-            throw RpcException.PermissionDenied("You teach no TalentLMS courses, so no learner is in your scope.");
+            throw RpcErrors.PermissionDenied("You teach no TalentLMS courses, so no learner is in your scope.");
         var result = await LearnerProgressAsync(email, "", scope, context.CancellationToken);
         if (scope is not null && result.Courses.Count == 0)
-            throw RpcException.PermissionDenied($"{email} is not enrolled in any course you teach.");
+            throw RpcErrors.PermissionDenied($"{email} is not enrolled in any course you teach.");
         return result;
     }
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<ListAssignedCoursesResponse> ListAssignedCourses(ListAssignedCoursesRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<ListAssignedCoursesResponse> ListAssignedCourses(ListAssignedCoursesRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var courses = await progress.LoadAsync(new EnrollmentFilter(Emails: [context.Caller.Email]), ct);
+        var courses = await progress.LoadAsync(new EnrollmentFilter(Emails: [context.GetCaller().Email]), ct);
         var response = new ListAssignedCoursesResponse { DataAsOf = ProgressMapper.Stamp(await runs.LastGoodAsync(ct)) };
         response.Courses.AddRange(courses.Select(ProgressMapper.ToAssignedCourse));
         return response;
     }
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<CourseDetail> GetCourse(GetCourseRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<CourseDetail> GetCourse(GetCourseRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var courseId = RequireId(request.CourseId, "course_id");
-        var caller = context.Caller;
-        var course = await progress.GetCourseAsync(courseId, ct) ?? throw RpcException.NotFound("course", courseId);
+        var caller = context.GetCaller();
+        var course = await progress.GetCourseAsync(courseId, ct) ?? throw RpcErrors.NotFound("course", courseId);
         var mine = (await progress.LoadAsync(new EnrollmentFilter(Emails: [caller.Email], CourseIds: [courseId]), ct)).FirstOrDefault();
         if (mine is null && !caller.IsAdmin)
-            throw RpcException.PermissionDenied($"You are not enrolled in course {courseId}.");
+            throw RpcErrors.PermissionDenied($"You are not enrolled in course {courseId}.");
 
         var detail = new CourseDetail
         {
@@ -62,11 +63,11 @@ public sealed partial class LmsHandler
         return detail;
     }
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<TestResult> GetLastTestResult(GetLastTestResultRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<TestResult> GetLastTestResult(GetLastTestResultRequest request, ServerCallContext context)
     {
         var filter = new EnrollmentFilter(
-            Emails: [context.Caller.Email],
+            Emails: [context.GetCaller().Email],
             CourseIds: string.IsNullOrWhiteSpace(request.CourseId) ? null : [request.CourseId.Trim()]);
         var latest = (await progress.LoadAsync(filter, context.CancellationToken))
             .SelectMany(e => e.Tests.Select(t => (Enrollment: e, Test: t)))
@@ -85,17 +86,17 @@ public sealed partial class LmsHandler
         return result;
     }
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Service)]
-    public async Task<TeamProgress> GetTeamProgress(GetTeamProgressRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Service)]
+    public override async Task<TeamProgress> GetTeamProgress(GetTeamProgressRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var scope = await access.TeamScopeAsync(context.Caller, ct);
+        var scope = await access.TeamScopeAsync(context.GetCaller(), ct);
         IReadOnlyCollection<string>? courses = scope;
         if (!string.IsNullOrWhiteSpace(request.CourseId))
         {
             var courseId = request.CourseId.Trim();
             if (scope is not null && !scope.Contains(courseId))
-                throw RpcException.PermissionDenied($"You do not teach course {courseId}.");
+                throw RpcErrors.PermissionDenied($"You do not teach course {courseId}.");
             courses = [courseId];
         }
         var response = new TeamProgress { DataAsOf = ProgressMapper.Stamp(await runs.LastGoodAsync(ct)) };
@@ -118,9 +119,9 @@ public sealed partial class LmsHandler
     {
         var email = (value ?? "").Trim();
         if (email.Length == 0)
-            throw RpcException.InvalidArgument(field, "is required");
+            throw RpcErrors.InvalidArgument(field, "is required");
         if (email.Length > 320 || email.IndexOf('@') is <= 0 || email.EndsWith('@'))
-            throw RpcException.InvalidArgument(field, $"'{email}' is not an e-mail address");
+            throw RpcErrors.InvalidArgument(field, $"'{email}' is not an e-mail address");
         return email;
     }
 
@@ -128,9 +129,9 @@ public sealed partial class LmsHandler
     {
         var id = (value ?? "").Trim();
         if (id.Length == 0)
-            throw RpcException.InvalidArgument(field, "is required");
+            throw RpcErrors.InvalidArgument(field, "is required");
         if (id.Length > 32 || !id.All(char.IsAsciiDigit))
-            throw RpcException.InvalidArgument(field, $"'{id}' is not a TalentLMS id");
+            throw RpcErrors.InvalidArgument(field, $"'{id}' is not a TalentLMS id");
         return id;
     }
 }

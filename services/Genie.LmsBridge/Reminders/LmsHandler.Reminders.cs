@@ -3,18 +3,19 @@ using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Progress;
 using Genie.LmsBridge.Reminders;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.LmsBridge;
 
 public sealed partial class LmsHandler
 {
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<ListRemindersResponse> ListReminders(ListRemindersRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<ListRemindersResponse> ListReminders(ListRemindersRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var email = context.Caller.Email;
+        var email = context.GetCaller().Email;
         var response = new ListRemindersResponse();
         if (request.ForDelivery && (await reminders.GetPreferencesAsync(email, ct)).IsQuietAt(time.GetUtcNow()))
         {
@@ -25,33 +26,33 @@ public sealed partial class LmsHandler
         return response;
     }
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<Reminder> AcknowledgeReminder(AcknowledgeReminderRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<Reminder> AcknowledgeReminder(AcknowledgeReminderRequest request, ServerCallContext context)
     {
         if (!long.TryParse(request.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            throw RpcException.InvalidArgument("id", $"'{request.Id}' is not a reminder id");
+            throw RpcErrors.InvalidArgument("id", $"'{request.Id}' is not a reminder id");
         // Someone else's reminder looks exactly like a missing one.
-        var acknowledged = await reminders.AcknowledgeAsync(context.Caller.Email, id, context.CancellationToken)
-            ?? throw RpcException.NotFound("reminder", request.Id);
+        var acknowledged = await reminders.AcknowledgeAsync(context.GetCaller().Email, id, context.CancellationToken)
+            ?? throw RpcErrors.NotFound("reminder", request.Id);
         return ToProto(acknowledged);
     }
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<ReminderPreferences> GetReminderPreferences(GetReminderPreferencesRequest request, ServerCallContext context) =>
-        ToProto(await reminders.GetPreferencesAsync(context.Caller.Email, context.CancellationToken));
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<ReminderPreferences> GetReminderPreferences(GetReminderPreferencesRequest request, ServerCallContext context) =>
+        ToProto(await reminders.GetPreferencesAsync(context.GetCaller().Email, context.CancellationToken));
 
-    [RequireRole(Roles.Admin, Roles.Instructor, Roles.Learner)]
-    public async Task<ReminderPreferences> SetReminderPreferences(ReminderPreferences request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    public override async Task<ReminderPreferences> SetReminderPreferences(ReminderPreferences request, ServerCallContext context)
     {
         var zone = string.IsNullOrWhiteSpace(request.TimeZone) ? "UTC" : request.TimeZone.Trim();
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
-            throw RpcException.InvalidArgument("time_zone", $"'{zone}' is not a known time zone (use an IANA id such as Europe/Athens)");
+            throw RpcErrors.InvalidArgument("time_zone", $"'{zone}' is not a known time zone (use an IANA id such as Europe/Athens)");
         var start = ParseTime(request.QuietHoursStart, "quiet_hours_start");
         var end = ParseTime(request.QuietHoursEnd, "quiet_hours_end");
         if ((start is null) != (end is null))
-            throw RpcException.InvalidArgument(start is null ? "quiet_hours_start" : "quiet_hours_end", "quiet hours need both a start and an end");
+            throw RpcErrors.InvalidArgument(start is null ? "quiet_hours_start" : "quiet_hours_end", "quiet hours need both a start and an end");
         var preferences = new ReminderPreferenceRecord(request.Quiet, start, end, zone, request.Slack);
-        await reminders.SetPreferencesAsync(context.Caller.Email, preferences, context.CancellationToken);
+        await reminders.SetPreferencesAsync(context.GetCaller().Email, preferences, context.CancellationToken);
         return ToProto(preferences);
     }
 
@@ -61,7 +62,7 @@ public sealed partial class LmsHandler
             return null;
         return TimeOnly.TryParseExact(value.Trim(), ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
             ? time
-            : throw RpcException.InvalidArgument(field, $"'{value}' is not a time of day (HH:mm, 24h)");
+            : throw RpcErrors.InvalidArgument(field, $"'{value}' is not a time of day (HH:mm, 24h)");
     }
 
     private static Reminder ToProto(ReminderRecord r) => new()

@@ -1,8 +1,9 @@
 using System.Globalization;
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.LmsBridge;
 
@@ -12,8 +13,8 @@ public sealed partial class LmsHandler
     public const string SlackServiceSubject = "service:slack";
     private const string SlackChannel = "slack";
 
-    [RequireRole(Roles.Service)]
-    public async Task<ListSlackRemindersResponse> ListSlackReminders(ListSlackRemindersRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Service)]
+    public override async Task<ListSlackRemindersResponse> ListSlackReminders(ListSlackRemindersRequest request, ServerCallContext context)
     {
         RequireSlackService(context);
         var now = time.GetUtcNow();
@@ -27,22 +28,22 @@ public sealed partial class LmsHandler
         return response;
     }
 
-    [RequireRole(Roles.Service)]
-    public async Task<MarkReminderDeliveredResponse> MarkReminderDelivered(MarkReminderDeliveredRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Service)]
+    public override async Task<MarkReminderDeliveredResponse> MarkReminderDelivered(MarkReminderDeliveredRequest request, ServerCallContext context)
     {
         RequireSlackService(context);
         if (request.Channel != SlackChannel)
-            throw RpcException.InvalidArgument("channel", $"'{request.Channel}' is not a delivery channel (use \"slack\")");
+            throw RpcErrors.InvalidArgument("channel", $"'{request.Channel}' is not a delivery channel (use \"slack\")");
         if (!long.TryParse(request.ReminderId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
-            throw RpcException.InvalidArgument("reminder_id", $"'{request.ReminderId}' is not a reminder id");
+            throw RpcErrors.InvalidArgument("reminder_id", $"'{request.ReminderId}' is not a reminder id");
         var first = await reminders.MarkDeliveredAsync(id, SlackChannel, context.CancellationToken)
-            ?? throw RpcException.NotFound("reminder", request.ReminderId);
+            ?? throw RpcErrors.NotFound("reminder", request.ReminderId);
         return new MarkReminderDeliveredResponse { FirstDelivery = first };
     }
 
     private static void RequireSlackService(ServerCallContext context)
     {
-        if (context.Caller.UserId != SlackServiceSubject)
-            throw RpcException.PermissionDenied("Only the Slack service delivers reminders on Slack.");
+        if (context.GetCaller().UserId != SlackServiceSubject)
+            throw RpcErrors.PermissionDenied("Only the Slack service delivers reminders on Slack.");
     }
 }

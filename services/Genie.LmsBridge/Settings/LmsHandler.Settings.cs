@@ -3,36 +3,37 @@ using Genie.LmsBridge.Settings;
 using Genie.LmsBridge.Sync;
 using Genie.LmsBridge.TalentLms;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.LmsBridge;
 
 public sealed partial class LmsHandler
 {
-    [RequireRole(Roles.Admin)]
-    public async Task<LmsSettings> GetLmsSettings(GetLmsSettingsRequest request, ServerCallContext context) =>
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<LmsSettings> GetLmsSettings(GetLmsSettingsRequest request, ServerCallContext context) =>
         await SettingsResponseAsync(await settings.GetAsync(context.CancellationToken), context.CancellationToken);
 
-    [RequireRole(Roles.Admin)]
-    public async Task<LmsSettings> SetLmsSettings(SetLmsSettingsRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<LmsSettings> SetLmsSettings(SetLmsSettingsRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         var current = await settings.GetAsync(ct);
         if (string.IsNullOrWhiteSpace(request.Domain))
-            throw RpcException.InvalidArgument("domain", "is required (e.g. \"acme\" for acme.talentlms.com)");
+            throw RpcErrors.InvalidArgument("domain", "is required (e.g. \"acme\" for acme.talentlms.com)");
         try
         {
             TalentLmsConnection.ParseApiBase(request.Domain);
         }
         catch (ArgumentException e)
         {
-            throw RpcException.InvalidArgument("domain", e.Message.Split(" (Parameter", 2)[0]);
+            throw RpcErrors.InvalidArgument("domain", e.Message.Split(" (Parameter", 2)[0]);
         }
         if (string.IsNullOrWhiteSpace(request.ApiKey) && !current.ApiKeyConfigured)
-            throw RpcException.InvalidArgument("api_key", "is required the first time");
+            throw RpcErrors.InvalidArgument("api_key", "is required the first time");
         if (request.ApiKey.Trim() is { Length: > 0 and (< 8 or > 200) })
-            throw RpcException.InvalidArgument("api_key", "does not look like a TalentLMS API key");
+            throw RpcErrors.InvalidArgument("api_key", "does not look like a TalentLMS API key");
         CheckRange(request.SyncIntervalMinutes, 5, 10080, "sync_interval_minutes");
         CheckRange(request.NoProgressDays, 1, 365, "no_progress_days");
         CheckRange(request.DueSoonDays, 1, 365, "due_soon_days");
@@ -40,12 +41,12 @@ public sealed partial class LmsHandler
             request.Domain, request.ApiKey,
             request.SyncIntervalMinutes == 0 ? null : request.SyncIntervalMinutes,
             request.NoProgressDays == 0 ? null : request.NoProgressDays,
-            request.DueSoonDays == 0 ? null : request.DueSoonDays), context.Caller.Email, ct);
+            request.DueSoonDays == 0 ? null : request.DueSoonDays), context.GetCaller().Email, ct);
         return await SettingsResponseAsync(saved, ct);
     }
 
-    [RequireRole(Roles.Admin)]
-    public async Task<TestLmsConnectionResponse> TestLmsConnection(TestLmsConnectionRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<TestLmsConnectionResponse> TestLmsConnection(TestLmsConnectionRequest request, ServerCallContext context)
     {
         var ct = context.CancellationToken;
         TalentLmsConnection? connection;
@@ -109,6 +110,6 @@ public sealed partial class LmsHandler
     private static void CheckRange(int value, int min, int max, string field)
     {
         if (value != 0 && (value < min || value > max))
-            throw RpcException.InvalidArgument(field, $"must be between {min} and {max} (or 0 to keep the current value)");
+            throw RpcErrors.InvalidArgument(field, $"must be between {min} and {max} (or 0 to keep the current value)");
     }
 }

@@ -1,15 +1,16 @@
 using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Sync;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.LmsBridge;
 
 public sealed partial class LmsHandler
 {
-    [RequireRole(Roles.Admin)]
-    public async Task SyncNow(SyncNowRequest request, IServerStreamWriter<SyncProgress> responses, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task SyncNow(SyncNowRequest request, IServerStreamWriter<SyncProgress> responses, ServerCallContext context)
     {
         SyncOutcome outcome;
         try
@@ -23,7 +24,7 @@ public sealed partial class LmsHandler
         }
         catch (SyncAlreadyRunningException e)
         {
-            throw new RpcException(StatusCode.Aborted, e.Message);
+            throw RpcErrors.Of(StatusCode.Aborted, e.Message);
         }
         var run = SyncMapper.ToProto(outcome.Run);
         await responses.WriteAsync(new SyncProgress
@@ -42,11 +43,11 @@ public sealed partial class LmsHandler
         });
     }
 
-    [RequireRole(Roles.Admin)]
-    public async Task<ListSyncRunsResponse> ListSyncRuns(ListSyncRunsRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Admin)]
+    public override async Task<ListSyncRunsResponse> ListSyncRuns(ListSyncRunsRequest request, ServerCallContext context)
     {
         if (request.Limit is < 0 or > 100)
-            throw RpcException.InvalidArgument("limit", "must be between 1 and 100 (0 for the default of 20)");
+            throw RpcErrors.InvalidArgument("limit", "must be between 1 and 100 (0 for the default of 20)");
         var response = new ListSyncRunsResponse();
         response.Runs.AddRange((await runs.ListAsync(request.Limit == 0 ? 20 : request.Limit, context.CancellationToken)).Select(SyncMapper.ToProto));
         return response;

@@ -1,11 +1,12 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Auth;
+using Grpc.Core;
 
 namespace Genie.Retrieval.Api;
 
 public sealed partial class RetrievalHandler
 {
-    public async Task<ListDocumentsResponse> ListDocuments(ListDocumentsRequest request, ServerCallContext context)
+    public override async Task<ListDocumentsResponse> ListDocuments(ListDocumentsRequest request, ServerCallContext context)
     {
         var kb = await ReadableAsync("knowledge_base_id", request.KnowledgeBaseId, context);
         Guid? sourceId = string.IsNullOrEmpty(request.SourceId) ? null : Validate.Id("source_id", request.SourceId);
@@ -15,7 +16,7 @@ public sealed partial class RetrievalHandler
         return new ListDocumentsResponse { Documents = { list }, Total = total };
     }
 
-    public async Task<Document> GetDocument(GetDocumentRequest request, ServerCallContext context)
+    public override async Task<Document> GetDocument(GetDocumentRequest request, ServerCallContext context)
     {
         var id = Validate.Id("id", request.Id);
         var document = await documents.FindAsync(id, request.IncludeChunks, context.CancellationToken);
@@ -24,7 +25,7 @@ public sealed partial class RetrievalHandler
         return document;
     }
 
-    public async Task<Chunk> GetChunk(GetChunkRequest request, ServerCallContext context)
+    public override async Task<Chunk> GetChunk(GetChunkRequest request, ServerCallContext context)
     {
         var id = Validate.Id("id", request.Id);
         var chunk = await documents.FindChunkAsync(id, context.CancellationToken);
@@ -34,5 +35,5 @@ public sealed partial class RetrievalHandler
     }
 
     private async Task<bool> CanReadKbAsync(string kbId, ServerCallContext context) =>
-        await knowledgeBases.FindAsync(Guid.Parse(kbId), context.CancellationToken) is { } kb && policy.CanRead(context.Caller, kb);
+        await knowledgeBases.FindAsync(Guid.Parse(kbId), context.CancellationToken) is { } kb && policy.CanRead(context.GetCaller(), kb);
 }

@@ -2,25 +2,25 @@ using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.KnowledgeBases;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 using Npgsql;
 
 namespace Genie.Retrieval.Api;
 
 public sealed partial class RetrievalHandler
 {
-    public async Task<KnowledgeBase> CreateKnowledgeBase(CreateKnowledgeBaseRequest request, ServerCallContext context)
+    public override async Task<KnowledgeBase> CreateKnowledgeBase(CreateKnowledgeBaseRequest request, ServerCallContext context)
     {
-        var caller = context.Caller;
+        var caller = context.GetCaller();
         if (!policy.CanCreate(caller))
-            throw RpcException.PermissionDenied($"only admins and instructors create knowledge bases; you are {caller.Role}");
+            throw RpcErrors.PermissionDenied($"only admins and instructors create knowledge bases; you are {caller.Role}");
         var name = Validate.Required("name", request.Name, 200);
         var description = Validate.MaxLength("description", request.Description.Trim(), 4000);
         var (users, roles) = ValidGrants(request.Grants);
         var spec = request.Embedder ?? new EmbedderSpec();
         if (!string.IsNullOrWhiteSpace(spec.Provider) && !EmbedderFactory.Providers.Contains(spec.Provider.Trim().ToLowerInvariant()))
-            throw RpcException.InvalidArgument("embedder.provider", $"'{spec.Provider}' is not one of {string.Join(", ", EmbedderFactory.Providers)}");
+            throw RpcErrors.InvalidArgument("embedder.provider", $"'{spec.Provider}' is not one of {string.Join(", ", EmbedderFactory.Providers)}");
         Validate.Range("embedder.dimension", spec.Dimension, 0, VectorIndexes.MaxIndexedDimension);
 
         EmbedderChoice embedder;
@@ -30,10 +30,10 @@ public sealed partial class RetrievalHandler
         }
         catch (Exception e) when (e is EmbeddingProviderException or HttpRequestException)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"embedder: the {spec.Provider} embedder does not answer: {e.Message}");
+            throw RpcErrors.Of(StatusCode.FailedPrecondition, $"embedder: the {spec.Provider} embedder does not answer: {e.Message}");
         }
         if (embedder.Dimension > VectorIndexes.MaxIndexedDimension)
-            throw RpcException.InvalidArgument("embedder.dimension", $"the model returns {embedder.Dimension} dimensions; at most {VectorIndexes.MaxIndexedDimension} can be indexed");
+            throw RpcErrors.InvalidArgument("embedder.dimension", $"the model returns {embedder.Dimension} dimensions; at most {VectorIndexes.MaxIndexedDimension} can be indexed");
 
         Guid id;
         try
@@ -42,25 +42,25 @@ public sealed partial class RetrievalHandler
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new RpcException(StatusCode.AlreadyExists, $"name: a knowledge base named '{name}' already exists");
+            throw RpcErrors.Of(StatusCode.AlreadyExists, $"name: a knowledge base named '{name}' already exists");
         }
         return await DescribeAsync(id, caller, context);
     }
 
-    public async Task<ListKnowledgeBasesResponse> ListKnowledgeBases(ListKnowledgeBasesRequest request, ServerCallContext context)
+    public override async Task<ListKnowledgeBasesResponse> ListKnowledgeBases(ListKnowledgeBasesRequest request, ServerCallContext context)
     {
-        var caller = context.Caller;
+        var caller = context.GetCaller();
         var list = await knowledgeBases.ListReadableAsync(caller, context.CancellationToken);
         return new ListKnowledgeBasesResponse { KnowledgeBases = { list.Select(kb => Mapping.ToProto(kb, policy.CanManage(caller, kb))) } };
     }
 
-    public async Task<KnowledgeBase> GetKnowledgeBase(GetKnowledgeBaseRequest request, ServerCallContext context)
+    public override async Task<KnowledgeBase> GetKnowledgeBase(GetKnowledgeBaseRequest request, ServerCallContext context)
     {
         var kb = await ReadableAsync("id", request.Id, context);
-        return Mapping.ToProto(kb, policy.CanManage(context.Caller, kb));
+        return Mapping.ToProto(kb, policy.CanManage(context.GetCaller(), kb));
     }
 
-    public async Task<KnowledgeBase> UpdateKnowledgeBase(UpdateKnowledgeBaseRequest request, ServerCallContext context)
+    public override async Task<KnowledgeBase> UpdateKnowledgeBase(UpdateKnowledgeBaseRequest request, ServerCallContext context)
     {
         var kb = await ManageableAsync("id", request.Id, context);
         var name = string.IsNullOrWhiteSpace(request.Name) ? null : Validate.Required("name", request.Name, 200);
@@ -71,29 +71,29 @@ public sealed partial class RetrievalHandler
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            throw new RpcException(StatusCode.AlreadyExists, $"name: a knowledge base named '{name}' already exists");
+            throw RpcErrors.Of(StatusCode.AlreadyExists, $"name: a knowledge base named '{name}' already exists");
         }
-        return await DescribeAsync(kb.Id, context.Caller, context);
+        return await DescribeAsync(kb.Id, context.GetCaller(), context);
     }
 
-    public async Task<DeleteKnowledgeBaseResponse> DeleteKnowledgeBase(DeleteKnowledgeBaseRequest request, ServerCallContext context)
+    public override async Task<DeleteKnowledgeBaseResponse> DeleteKnowledgeBase(DeleteKnowledgeBaseRequest request, ServerCallContext context)
     {
         var kb = await ManageableAsync("id", request.Id, context);
         var deleted = await knowledgeBases.DeleteAsync(kb.Id, context.CancellationToken);
         return new DeleteKnowledgeBaseResponse { DocumentsDeleted = deleted };
     }
 
-    public async Task<KnowledgeBase> SetGrants(SetGrantsRequest request, ServerCallContext context)
+    public override async Task<KnowledgeBase> SetGrants(SetGrantsRequest request, ServerCallContext context)
     {
         var kb = await ManageableAsync("knowledge_base_id", request.KnowledgeBaseId, context);
         var (users, roles) = ValidGrants(request.Grants);
         await knowledgeBases.SetGrantsAsync(kb.Id, users, roles, context.CancellationToken);
-        return await DescribeAsync(kb.Id, context.Caller, context);
+        return await DescribeAsync(kb.Id, context.GetCaller(), context);
     }
 
     private async Task<KnowledgeBase> DescribeAsync(Guid id, CallerIdentity caller, ServerCallContext context)
     {
-        var kb = await knowledgeBases.FindAsync(id, context.CancellationToken) ?? throw RpcException.NotFound("knowledge base", id.ToString());
+        var kb = await knowledgeBases.FindAsync(id, context.CancellationToken) ?? throw RpcErrors.NotFound("knowledge base", id.ToString());
         return Mapping.ToProto(kb, policy.CanManage(caller, kb));
     }
 
@@ -104,13 +104,13 @@ public sealed partial class RetrievalHandler
         for (var i = 0; i < grants.UserIds.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(grants.UserIds[i]))
-                throw RpcException.InvalidArgument($"grants.user_ids[{i}]", "must not be empty");
+                throw RpcErrors.InvalidArgument($"grants.user_ids[{i}]", "must not be empty");
             Validate.MaxLength($"grants.user_ids[{i}]", grants.UserIds[i], 200);
         }
         for (var i = 0; i < grants.Roles.Count; i++)
         {
             if (!Roles.IsPersonRole(grants.Roles[i]))
-                throw RpcException.InvalidArgument($"grants.roles[{i}]", $"'{grants.Roles[i]}' is not one of {string.Join(", ", Roles.People)}");
+                throw RpcErrors.InvalidArgument($"grants.roles[{i}]", $"'{grants.Roles[i]}' is not one of {string.Join(", ", Roles.People)}");
         }
         return (grants.UserIds.Select(u => u.Trim()).ToList(), grants.Roles.ToList());
     }

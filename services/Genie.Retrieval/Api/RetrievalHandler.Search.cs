@@ -1,8 +1,9 @@
 using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Search;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 
 namespace Genie.Retrieval.Api;
 
@@ -11,20 +12,20 @@ public sealed partial class RetrievalHandler
     public const int MaxTopK = 50;
     public const int DefaultTopK = 8;
 
-    public async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
+    public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
     {
         var query = Validate.Required("query", request.Query, 2000);
         if (!query.Any(char.IsLetterOrDigit))
-            throw RpcException.InvalidArgument("query", "must contain at least one letter or digit");
+            throw RpcErrors.InvalidArgument("query", "must contain at least one letter or digit");
         var topK = request.TopK == 0 ? DefaultTopK : Validate.Range("top_k", request.TopK, 1, MaxTopK);
         if (double.IsNaN(request.MinScore) || request.MinScore is < 0 or > 1)
-            throw RpcException.InvalidArgument("min_score", "must be between 0 and 1");
+            throw RpcErrors.InvalidArgument("min_score", "must be between 0 and 1");
         var mode = request.Mode.Trim().ToLowerInvariant() switch
         {
             "" or "hybrid" => SearchMode.Hybrid,
             "vector" => SearchMode.Vector,
             "text" => SearchMode.Text,
-            _ => throw RpcException.InvalidArgument("mode", $"'{request.Mode}' is not one of hybrid, vector, text"),
+            _ => throw RpcErrors.InvalidArgument("mode", $"'{request.Mode}' is not one of hybrid, vector, text"),
         };
 
         List<Guid>? requested = null;
@@ -37,7 +38,7 @@ public sealed partial class RetrievalHandler
                 throw Validate.NotFound($"knowledge_base_ids[{missing}]", "knowledge base", requested[missing].ToString());
         }
         // Whatever the request names, only knowledge bases the caller may read are searched.
-        var readable = await knowledgeBases.ReadableEmbeddersAsync(context.Caller, requested, context.CancellationToken);
+        var readable = await knowledgeBases.ReadableEmbeddersAsync(context.GetCaller(), requested, context.CancellationToken);
         IReadOnlyList<SearchHitRecord> hits;
         try
         {
@@ -45,7 +46,7 @@ public sealed partial class RetrievalHandler
         }
         catch (EmbeddingProviderException e)
         {
-            throw new RpcException(StatusCode.Unavailable, $"embedder: {e.Message}");
+            throw RpcErrors.Of(StatusCode.Unavailable, $"embedder: {e.Message}");
         }
         return new SearchResponse
         {
@@ -71,14 +72,14 @@ public sealed partial class RetrievalHandler
         };
     }
 
-    public async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+    public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
     {
         if (request.Texts.Count is < 1 or > 256)
-            throw RpcException.InvalidArgument("texts", "give between 1 and 256 texts");
+            throw RpcErrors.InvalidArgument("texts", "give between 1 and 256 texts");
         for (var i = 0; i < request.Texts.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(request.Texts[i]))
-                throw RpcException.InvalidArgument($"texts[{i}]", "must not be empty");
+                throw RpcErrors.InvalidArgument($"texts[{i}]", "must not be empty");
             Validate.MaxLength($"texts[{i}]", request.Texts[i], 32_000);
         }
         EmbedderChoice choice;
@@ -98,7 +99,7 @@ public sealed partial class RetrievalHandler
         }
         catch (EmbeddingProviderException e)
         {
-            throw new RpcException(StatusCode.Unavailable, $"embedder: {e.Message}");
+            throw RpcErrors.Of(StatusCode.Unavailable, $"embedder: {e.Message}");
         }
     }
 
@@ -112,7 +113,7 @@ public sealed partial class RetrievalHandler
         }
         catch (Exception e) when (e is EmbeddingProviderException or HttpRequestException)
         {
-            throw new RpcException(StatusCode.Unavailable, $"embedder: the default embedder does not answer: {e.Message}");
+            throw RpcErrors.Of(StatusCode.Unavailable, $"embedder: the default embedder does not answer: {e.Message}");
         }
     }
 }

@@ -3,8 +3,9 @@ using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Ingestion;
 using Genie.Retrieval.Parsing;
 using Genie.Retrieval.Sources;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 
 namespace Genie.Retrieval.Api;
 
@@ -12,7 +13,7 @@ public sealed partial class RetrievalHandler
 {
     private const int MaxIntervalMinutes = 60 * 24 * 30;
 
-    public async Task<Source> AddSource(AddSourceRequest request, ServerCallContext context)
+    public override async Task<Source> AddSource(AddSourceRequest request, ServerCallContext context)
     {
         var kb = await ManageableAsync("knowledge_base_id", request.KnowledgeBaseId, context);
         var name = Validate.Required("name", request.Name, 200);
@@ -20,18 +21,18 @@ public sealed partial class RetrievalHandler
         Validate.Range("sync_interval_minutes", request.SyncIntervalMinutes, 0, MaxIntervalMinutes);
         var secretValues = config.Mcp?.Secrets.Where(s => s.Value.Length > 0).ToDictionary(s => s.Key, s => s.Value) ?? [];
         var id = await sources.AddAsync(kb.Id, name, config, secrets.Protect(secretValues), secretValues.Keys.Order().ToList(),
-            request.SyncIntervalMinutes, context.Caller.UserId, context.CancellationToken);
+            request.SyncIntervalMinutes, context.GetCaller().UserId, context.CancellationToken);
         return Mapping.ToProto((await sources.FindAsync(id, context.CancellationToken))!);
     }
 
-    public async Task<ListSourcesResponse> ListSources(ListSourcesRequest request, ServerCallContext context)
+    public override async Task<ListSourcesResponse> ListSources(ListSourcesRequest request, ServerCallContext context)
     {
         var kb = await ManageableAsync("knowledge_base_id", request.KnowledgeBaseId, context);
         var list = await sources.ListAsync(kb.Id, context.CancellationToken);
         return new ListSourcesResponse { Sources = { list.Select(Mapping.ToProto) } };
     }
 
-    public async Task<Source> UpdateSource(UpdateSourceRequest request, ServerCallContext context)
+    public override async Task<Source> UpdateSource(UpdateSourceRequest request, ServerCallContext context)
     {
         var (source, _) = await ManageableSourceAsync("id", request.Id, context);
         var name = string.IsNullOrWhiteSpace(request.Name) ? source.Name : Validate.Required("name", request.Name, 200);
@@ -44,7 +45,7 @@ public sealed partial class RetrievalHandler
         {
             config = ValidConfig(request.Config);
             if (SourceKinds.Of(config) != source.Kind)
-                throw RpcException.InvalidArgument("config", $"a {source.Kind} source cannot become a {SourceKinds.Of(config)} source; add a new source instead");
+                throw RpcErrors.InvalidArgument("config", $"a {source.Kind} source cannot become a {SourceKinds.Of(config)} source; add a new source instead");
             if (config.Mcp is { Secrets.Count: > 0 })
             {
                 // Named secrets are replaced; an empty value removes one; unnamed ones are kept.
@@ -64,27 +65,26 @@ public sealed partial class RetrievalHandler
         return Mapping.ToProto((await sources.FindAsync(source.Id, context.CancellationToken))!);
     }
 
-    public async Task<RemoveSourceResponse> RemoveSource(RemoveSourceRequest request, ServerCallContext context)
+    public override async Task<RemoveSourceResponse> RemoveSource(RemoveSourceRequest request, ServerCallContext context)
     {
         var (source, _) = await ManageableSourceAsync("id", request.Id, context);
         return new RemoveSourceResponse { DocumentsDeleted = await sources.RemoveAsync(source.Id, context.CancellationToken) };
     }
 
-    [MaxReceiveMessageSize(RetrievalOptions.UploadMessageLimit)]
-    public async Task<UploadDocumentResponse> UploadDocument(UploadDocumentRequest request, ServerCallContext context)
+    public override async Task<UploadDocumentResponse> UploadDocument(UploadDocumentRequest request, ServerCallContext context)
     {
         var (source, _) = await ManageableSourceAsync("source_id", request.SourceId, context);
         if (source.Kind != SourceKinds.Upload)
-            throw RpcException.InvalidArgument("source_id", $"source '{source.Name}' is a {source.Kind} source; uploads go to an upload source");
+            throw RpcErrors.InvalidArgument("source_id", $"source '{source.Name}' is a {source.Kind} source; uploads go to an upload source");
         var fileName = Validate.Required("file_name", request.FileName, 255);
         if (fileName.IndexOfAny(['/', '\\', '\0']) >= 0 || fileName is "." or "..")
-            throw RpcException.InvalidArgument("file_name", "must be a plain file name without directories");
+            throw RpcErrors.InvalidArgument("file_name", "must be a plain file name without directories");
         var contentType = DocumentFormats.Resolve(string.IsNullOrWhiteSpace(request.ContentType) ? null : request.ContentType, fileName)
-            ?? throw RpcException.InvalidArgument("file_name", $"unsupported format '{Path.GetExtension(fileName)}'; supported: {string.Join(", ", DocumentFormats.Extensions)}");
+            ?? throw RpcErrors.InvalidArgument("file_name", $"unsupported format '{Path.GetExtension(fileName)}'; supported: {string.Join(", ", DocumentFormats.Extensions)}");
         if (request.Content.IsEmpty)
-            throw RpcException.InvalidArgument("content", "the file is empty");
+            throw RpcErrors.InvalidArgument("content", "the file is empty");
         if (request.Content.Length > options.MaxUploadBytes)
-            throw RpcException.InvalidArgument("content", $"the file is {request.Content.Length} bytes; uploads are limited to {options.MaxUploadBytes} bytes");
+            throw RpcErrors.InvalidArgument("content", $"the file is {request.Content.Length} bytes; uploads are limited to {options.MaxUploadBytes} bytes");
 
         var bytes = request.Content.ToByteArray();
         try
@@ -94,9 +94,9 @@ public sealed partial class RetrievalHandler
         }
         catch (DocumentParseException e)
         {
-            throw RpcException.InvalidArgument("content", e.Message);
+            throw RpcErrors.InvalidArgument("content", e.Message);
         }
-        await UploadDocumentSource.StoreAsync(db, source.Id, fileName, contentType, bytes, context.Caller.UserId, context.CancellationToken);
+        await UploadDocumentSource.StoreAsync(db, source.Id, fileName, contentType, bytes, context.GetCaller().UserId, context.CancellationToken);
         SyncRun run;
         try
         {
@@ -104,16 +104,16 @@ public sealed partial class RetrievalHandler
         }
         catch (SyncInProgressException)
         {
-            throw new RpcException(StatusCode.Aborted, "source_id: the source is syncing right now; the file is stored and will be indexed by that sync");
+            throw RpcErrors.Of(StatusCode.Aborted, "source_id: the source is syncing right now; the file is stored and will be indexed by that sync");
         }
         if (run.Errors.Count > 0 || run.Status == "failed")
-            throw new RpcException(StatusCode.Internal, $"content: indexing failed: {(run.Errors.Count > 0 ? run.Errors[0].Error : run.Error)}");
+            throw RpcErrors.Of(StatusCode.Internal, $"content: indexing failed: {(run.Errors.Count > 0 ? run.Errors[0].Error : run.Error)}");
         var (list, _) = await documents.ListAsync(source.KnowledgeBaseId, source.Id, 1000, 0, context.CancellationToken);
         var document = list.First(d => d.Uri == fileName);
         return new UploadDocumentResponse { Document = document, Unchanged = run.Counts.Unchanged == 1 };
     }
 
-    public async Task SyncSource(SyncSourceRequest request, IServerStreamWriter<SyncProgress> responses, ServerCallContext context)
+    public override async Task SyncSource(SyncSourceRequest request, IServerStreamWriter<SyncProgress> responses, ServerCallContext context)
     {
         var (source, _) = await ManageableSourceAsync("source_id", request.SourceId, context);
         try
@@ -122,11 +122,11 @@ public sealed partial class RetrievalHandler
         }
         catch (SyncInProgressException)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, "source_id: the source is already syncing; wait for that run to finish");
+            throw RpcErrors.Of(StatusCode.FailedPrecondition, "source_id: the source is already syncing; wait for that run to finish");
         }
     }
 
-    public async Task<ListSyncRunsResponse> ListSyncRuns(ListSyncRunsRequest request, ServerCallContext context)
+    public override async Task<ListSyncRunsResponse> ListSyncRuns(ListSyncRunsRequest request, ServerCallContext context)
     {
         var (source, _) = await ManageableSourceAsync("source_id", request.SourceId, context);
         var limit = request.Limit == 0 ? 20 : Validate.Range("limit", request.Limit, 1, 200);
@@ -142,36 +142,36 @@ public sealed partial class RetrievalHandler
             case SourceConfig.KindOneofCase.Folder:
                 var folder = config!.Folder;
                 if (string.IsNullOrWhiteSpace(folder.Path) || !Path.IsPathFullyQualified(folder.Path))
-                    throw RpcException.InvalidArgument("config.folder.path", "must be an absolute directory path");
+                    throw RpcErrors.InvalidArgument("config.folder.path", "must be an absolute directory path");
                 if (!Directory.Exists(folder.Path))
-                    throw RpcException.InvalidArgument("config.folder.path", $"directory '{folder.Path}' does not exist on the retrieval service's machine");
+                    throw RpcErrors.InvalidArgument("config.folder.path", $"directory '{folder.Path}' does not exist on the retrieval service's machine");
                 return config.Clone();
             case SourceConfig.KindOneofCase.Mcp:
                 var mcp = config!.Mcp;
                 var hasCommand = !string.IsNullOrWhiteSpace(mcp.Command);
                 var hasUrl = !string.IsNullOrWhiteSpace(mcp.Url);
                 if (hasCommand == hasUrl)
-                    throw RpcException.InvalidArgument("config.mcp.command", "give either a command (stdio) or a url (HTTP), not both or neither");
+                    throw RpcErrors.InvalidArgument("config.mcp.command", "give either a command (stdio) or a url (HTTP), not both or neither");
                 if (hasUrl && (!Uri.TryCreate(mcp.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
-                    throw RpcException.InvalidArgument("config.mcp.url", "must be an absolute http(s) URL");
+                    throw RpcErrors.InvalidArgument("config.mcp.url", "must be an absolute http(s) URL");
                 if (!string.IsNullOrWhiteSpace(mcp.ListArgumentsJson))
                 {
                     try
                     {
                         using var json = JsonDocument.Parse(mcp.ListArgumentsJson);
                         if (json.RootElement.ValueKind != JsonValueKind.Object)
-                            throw RpcException.InvalidArgument("config.mcp.list_arguments_json", "must be a JSON object");
+                            throw RpcErrors.InvalidArgument("config.mcp.list_arguments_json", "must be a JSON object");
                     }
                     catch (JsonException e)
                     {
-                        throw RpcException.InvalidArgument("config.mcp.list_arguments_json", $"is not valid JSON: {e.Message}");
+                        throw RpcErrors.InvalidArgument("config.mcp.list_arguments_json", $"is not valid JSON: {e.Message}");
                     }
                 }
                 if (!string.IsNullOrWhiteSpace(mcp.ListTool) && string.IsNullOrWhiteSpace(mcp.ReadTool))
-                    throw RpcException.InvalidArgument("config.mcp.read_tool", "is required with a list tool");
+                    throw RpcErrors.InvalidArgument("config.mcp.read_tool", "is required with a list tool");
                 return config.Clone();
             default:
-                throw RpcException.InvalidArgument("config", "choose one of upload, folder or mcp");
+                throw RpcErrors.InvalidArgument("config", "choose one of upload, folder or mcp");
         }
     }
 }

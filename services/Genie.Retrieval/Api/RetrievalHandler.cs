@@ -1,4 +1,5 @@
 using Genie.Contracts.Common.V1;
+using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Documents;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Ingestion;
@@ -7,16 +8,16 @@ using Genie.Retrieval.Parsing;
 using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Hosting;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 using Npgsql;
 
 namespace Genie.Retrieval.Api;
 
 /// <summary>
 /// Serves <c>genie.retrieval.v1.RetrievalService</c>. Split by feature across partial files; every
-/// rpc decides access from <c>context.Caller</c> through <see cref="AccessPolicy"/>.
+/// rpc decides access from <c>context.GetCaller()</c> through <see cref="AccessPolicy"/>.
 /// </summary>
 public sealed partial class RetrievalHandler(
     ServiceInfoProvider serviceInfo,
@@ -30,9 +31,9 @@ public sealed partial class RetrievalHandler(
     HybridSearcher searcher,
     EmbedderFactory embedders,
     DocumentParser parser,
-    RetrievalOptions options)
+    RetrievalOptions options) : RetrievalService.RetrievalServiceBase
 {
-    public Task<ServiceInfo> GetServiceInfo(GetServiceInfoRequest request, ServerCallContext context) =>
+    public override Task<ServiceInfo> GetServiceInfo(GetServiceInfoRequest request, ServerCallContext context) =>
         serviceInfo.GetAsync(context.CancellationToken);
 
     /// <summary>The knowledge base if the caller may read it; NOT_FOUND otherwise (its existence is not revealed).</summary>
@@ -40,7 +41,7 @@ public sealed partial class RetrievalHandler(
     {
         var kbId = Validate.Id(field, id);
         var kb = await knowledgeBases.FindAsync(kbId, context.CancellationToken);
-        if (kb is null || !policy.CanRead(context.Caller, kb))
+        if (kb is null || !policy.CanRead(context.GetCaller(), kb))
             throw Validate.NotFound(field, "knowledge base", id);
         return kb;
     }
@@ -49,8 +50,8 @@ public sealed partial class RetrievalHandler(
     private async Task<KnowledgeBaseRecord> ManageableAsync(string field, string id, ServerCallContext context)
     {
         var kb = await ReadableAsync(field, id, context);
-        if (!policy.CanManage(context.Caller, kb))
-            throw RpcException.PermissionDenied(Denied(context.Caller, kb));
+        if (!policy.CanManage(context.GetCaller(), kb))
+            throw RpcErrors.PermissionDenied(Denied(context.GetCaller(), kb));
         return kb;
     }
 
@@ -59,10 +60,10 @@ public sealed partial class RetrievalHandler(
         var sourceId = Validate.Id(field, id);
         var source = await sources.FindAsync(sourceId, context.CancellationToken);
         var kb = source is null ? null : await knowledgeBases.FindAsync(source.KnowledgeBaseId, context.CancellationToken);
-        if (source is null || kb is null || !policy.CanRead(context.Caller, kb))
+        if (source is null || kb is null || !policy.CanRead(context.GetCaller(), kb))
             throw Validate.NotFound(field, "source", id);
-        if (!policy.CanManage(context.Caller, kb))
-            throw RpcException.PermissionDenied(Denied(context.Caller, kb));
+        if (!policy.CanManage(context.GetCaller(), kb))
+            throw RpcErrors.PermissionDenied(Denied(context.GetCaller(), kb));
         return (source, kb);
     }
 

@@ -1,4 +1,5 @@
-using Genie.ServiceDefaults.Grpc;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
 
 namespace Genie.Retrieval.Api;
 
@@ -8,9 +9,9 @@ internal static class Validate
     public static Guid Id(string field, string value)
     {
         if (string.IsNullOrWhiteSpace(value))
-            throw RpcException.InvalidArgument(field, "is required");
+            throw RpcErrors.InvalidArgument(field, "is required");
         if (!Guid.TryParse(value, out var id))
-            throw RpcException.InvalidArgument(field, $"'{Shorten(value)}' is not a valid id");
+            throw RpcErrors.InvalidArgument(field, $"'{Shorten(value)}' is not a valid id");
         return id;
     }
 
@@ -18,18 +19,18 @@ internal static class Validate
     {
         var trimmed = value.Trim();
         if (trimmed.Length == 0)
-            throw RpcException.InvalidArgument(field, "must not be empty");
+            throw RpcErrors.InvalidArgument(field, "must not be empty");
         return MaxLength(field, trimmed, maxLength);
     }
 
     public static string MaxLength(string field, string value, int maxLength) =>
-        value.Length > maxLength ? throw RpcException.InvalidArgument(field, $"must be at most {maxLength} characters") : value;
+        value.Length > maxLength ? throw RpcErrors.InvalidArgument(field, $"must be at most {maxLength} characters") : value;
 
     public static int Range(string field, int value, int min, int max) =>
-        value < min || value > max ? throw RpcException.InvalidArgument(field, $"must be between {min} and {max}") : value;
+        value < min || value > max ? throw RpcErrors.InvalidArgument(field, $"must be between {min} and {max}") : value;
 
     public static RpcException NotFound(string field, string what, string id) =>
-        new(StatusCode.NotFound, $"{field}: {what} '{Shorten(id)}' was not found");
+        RpcErrors.Of(StatusCode.NotFound, $"{field}: {what} '{Shorten(id)}' was not found");
 
     private static string Shorten(string value) => value.Length > 60 ? value[..60] + "…" : value;
 }

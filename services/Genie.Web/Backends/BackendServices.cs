@@ -22,9 +22,9 @@ public static class BackendServices
 
     public static IServiceCollection AddBackends(this IServiceCollection services)
     {
-        services.AddGrpcClient<RetrievalClient>(Retrieval);
-        services.AddGrpcClient<AgentClient>(Agent);
-        services.AddGrpcClient<LmsClient>(LmsBridge);
+        services.AddTypedGrpcClient<RetrievalClient>(Retrieval);
+        services.AddTypedGrpcClient<AgentClient>(Agent);
+        services.AddTypedGrpcClient<LmsClient>(LmsBridge);
         services.AddSingleton<UserCalls>();
         services.AddSingleton<BackendClients>();
         return services;

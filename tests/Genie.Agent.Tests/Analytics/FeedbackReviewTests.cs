@@ -1,9 +1,8 @@
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Analytics;
@@ -70,17 +69,17 @@ public sealed class FeedbackReviewTests : IAsyncLifetime
     {
         await RateAsync("jo", "How do I get a PIV card?", Rating.Up, "");
 
-        var learner = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListFeedbackAsync(new ListFeedbackRequest(), _agent.As("jo")));
-        var instructor = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListFeedbackAsync(new ListFeedbackRequest(), _agent.As("kim", Roles.Instructor)));
-        var size = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListFeedbackAsync(new ListFeedbackRequest { PageSize = 101 }, Admin));
-        var page = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListFeedbackAsync(new ListFeedbackRequest { Page = -1 }, Admin));
-        var rating = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListFeedbackAsync(new ListFeedbackRequest { Rating = (Rating)7 }, Admin));
+        var learner = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListFeedbackAsync(new ListFeedbackRequest(), _agent.As("jo")));
+        var instructor = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListFeedbackAsync(new ListFeedbackRequest(), _agent.As("kim", Roles.Instructor)));
+        var size = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListFeedbackAsync(new ListFeedbackRequest { PageSize = 101 }, Admin));
+        var page = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListFeedbackAsync(new ListFeedbackRequest { Page = -1 }, Admin));
+        var rating = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListFeedbackAsync(new ListFeedbackRequest { Rating = (Rating)7 }, Admin));
 
-        Assert.Equal(StatusCode.PermissionDenied, learner.Status);
-        Assert.Equal(StatusCode.PermissionDenied, instructor.Status);
-        Assert.StartsWith("page_size:", size.Detail);
-        Assert.StartsWith("page:", page.Detail);
-        Assert.StartsWith("rating:", rating.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, learner.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, instructor.StatusCode);
+        Assert.StartsWith("page_size:", size.Status.Detail);
+        Assert.StartsWith("page:", page.Status.Detail);
+        Assert.StartsWith("rating:", rating.Status.Detail);
         Assert.Empty(await AuditAsync());
     }
 

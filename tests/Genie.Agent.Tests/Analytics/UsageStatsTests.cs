@@ -2,9 +2,8 @@ using System.Globalization;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Analytics;
@@ -74,15 +73,15 @@ public sealed class UsageStatsTests : IAsyncLifetime
     [Fact]
     public async Task Only_admins_may_read_usage_and_the_period_is_bounded()
     {
-        var learner = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest(), _agent.As("eve")));
-        var instructor = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest(), _agent.As("ian", Roles.Instructor)));
-        var tooLong = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest { Days = 367 }, Admin));
-        var bot = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest { Bot = "sales" }, Admin));
+        var learner = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest(), _agent.As("eve")));
+        var instructor = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest(), _agent.As("ian", Roles.Instructor)));
+        var tooLong = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest { Days = 367 }, Admin));
+        var bot = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.GetUsageStatsAsync(new GetUsageStatsRequest { Bot = "sales" }, Admin));
 
-        Assert.Equal(StatusCode.PermissionDenied, learner.Status);
-        Assert.Equal(StatusCode.PermissionDenied, instructor.Status);
-        Assert.StartsWith("days:", tooLong.Detail);
-        Assert.StartsWith("bot:", bot.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, learner.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, instructor.StatusCode);
+        Assert.StartsWith("days:", tooLong.Status.Detail);
+        Assert.StartsWith("bot:", bot.Status.Detail);
     }
 
     private async Task MoveBackAsync(string conversationId, TimeSpan by)

@@ -1,11 +1,12 @@
 using Genie.Agent.Tests.Support;
+using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Sync;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc.Client;
-using Genie.Testing;
 using Genie.Testing.FakeTalentLms;
 using Genie.Testing.Hosts;
+using Genie.Testing;
+using Grpc.Core;
 
 namespace Genie.Agent.Tests.Learning;
 
@@ -77,7 +78,7 @@ public sealed class LearningWorld : IAsyncLifetime
     public CallOptions As(string email, string name) => Agent.As($"genie-{email}", Roles.Learner, email, name);
 
     /// <summary>What LmsBridge itself answers this learner: the reference the bot's facts are checked against.</summary>
-    public LmsClient LmsAs(FakeUser user) => LmsBridge.Client(Roles.Learner, user.Email, user.FirstName);
+    public LmsService.LmsServiceClient LmsAs(FakeUser user) => LmsBridge.Client(Roles.Learner, user.Email, user.FirstName);
 
     public async Task DisposeAsync()
     {

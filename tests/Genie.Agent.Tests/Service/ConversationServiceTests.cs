@@ -1,8 +1,8 @@
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 using Npgsql;
 
 namespace Genie.Agent.Tests.Service;
@@ -50,7 +50,7 @@ public sealed class ConversationServiceTests : IAsyncLifetime
 
         await ChatResult.AskAsync(_agent.Client, options, "How do I request annual leave?");
 
-        Assert.Contains(_search.Queries, q => q.UserToken == options.BearerToken);
+        Assert.Contains(_search.Queries, q => "Bearer " + q.UserToken == options.Headers!.GetValue("authorization"));
     }
 
     [Fact]
@@ -104,14 +104,14 @@ public sealed class ConversationServiceTests : IAsyncLifetime
         var chat = await ChatResult.AskAsync(_agent.Client, owner, "How do I request a code review?");
         var id = chat.Completed.ConversationId;
 
-        var read = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.GetConversationAsync(new GetConversationRequest { ConversationId = id }, other));
-        var rename = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.RenameConversationAsync(new RenameConversationRequest { ConversationId = id, Title = "mine" }, other));
-        var cont = await Assert.ThrowsAsync<RpcException>(() => ChatResult.AskAsync(_agent.Client, other, "and then?", id));
+        var read = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.GetConversationAsync(new GetConversationRequest { ConversationId = id }, other));
+        var rename = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.RenameConversationAsync(new RenameConversationRequest { ConversationId = id, Title = "mine" }, other));
+        var cont = await Assert.ThrowsAsync<RpcException>(async () => await ChatResult.AskAsync(_agent.Client, other, "and then?", id));
         var list = await _agent.Client.ListConversationsAsync(new ListConversationsRequest(), other);
 
-        Assert.Equal(StatusCode.NotFound, read.Status);
-        Assert.Equal(StatusCode.NotFound, rename.Status);
-        Assert.Equal(StatusCode.NotFound, cont.Status);
+        Assert.Equal(StatusCode.NotFound, read.StatusCode);
+        Assert.Equal(StatusCode.NotFound, rename.StatusCode);
+        Assert.Equal(StatusCode.NotFound, cont.StatusCode);
         Assert.DoesNotContain(list.Conversations, c => c.Id == id);
     }
 
@@ -146,15 +146,15 @@ public sealed class ConversationServiceTests : IAsyncLifetime
         await _agent.Client.SubmitFeedbackAsync(new SubmitFeedbackRequest { MessageId = chat.Completed.MessageId, Rating = Rating.Down, Comment = "too vague" }, frank);
         var latest = await _agent.Client.SubmitFeedbackAsync(new SubmitFeedbackRequest { MessageId = chat.Completed.MessageId, Rating = Rating.Up }, frank);
         var conversation = await _agent.Client.GetConversationAsync(new GetConversationRequest { ConversationId = chat.Completed.ConversationId }, frank);
-        var onUserMessage = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.SubmitFeedbackAsync(
+        var onUserMessage = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.SubmitFeedbackAsync(
             new SubmitFeedbackRequest { MessageId = conversation.Messages[0].Id, Rating = Rating.Up }, frank));
-        var byOther = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.SubmitFeedbackAsync(
+        var byOther = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.SubmitFeedbackAsync(
             new SubmitFeedbackRequest { MessageId = chat.Completed.MessageId, Rating = Rating.Up }, _agent.As("mallory")));
 
         Assert.Equal(Rating.Up, latest.Rating);
         Assert.Equal(Rating.Up, conversation.Messages[1].Feedback.Rating);
-        Assert.Equal(StatusCode.NotFound, onUserMessage.Status);
-        Assert.Equal(StatusCode.NotFound, byOther.Status);
+        Assert.Equal(StatusCode.NotFound, onUserMessage.StatusCode);
+        Assert.Equal(StatusCode.NotFound, byOther.StatusCode);
     }
 
     [Fact]
@@ -165,14 +165,14 @@ public sealed class ConversationServiceTests : IAsyncLifetime
         var admin = _agent.As("root", Roles.Admin);
         var id = chat.Completed.ConversationId;
 
-        var noReason = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.AdminGetConversationAsync(new AdminGetConversationRequest { ConversationId = id }, admin));
-        var notAdmin = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.AdminGetConversationAsync(
+        var noReason = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.AdminGetConversationAsync(new AdminGetConversationRequest { ConversationId = id }, admin));
+        var notAdmin = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.AdminGetConversationAsync(
             new AdminGetConversationRequest { ConversationId = id, Reason = "curious about it" }, _agent.As("henry")));
         var read = await _agent.Client.AdminGetConversationAsync(new AdminGetConversationRequest { ConversationId = id, Reason = "support ticket 4711" }, admin);
 
-        Assert.Equal(StatusCode.InvalidArgument, noReason.Status);
-        Assert.StartsWith("reason:", noReason.Detail);
-        Assert.Equal(StatusCode.PermissionDenied, notAdmin.Status);
+        Assert.Equal(StatusCode.InvalidArgument, noReason.StatusCode);
+        Assert.StartsWith("reason:", noReason.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, notAdmin.StatusCode);
         Assert.Equal("grace", read.UserId);
         await using var connection = new NpgsqlConnection(_agent.ConnectionString);
         await connection.OpenAsync();
@@ -185,15 +185,15 @@ public sealed class ConversationServiceTests : IAsyncLifetime
     {
         var ivan = _agent.As("ivan");
 
-        var empty = await Assert.ThrowsAsync<RpcException>(() => ChatResult.AskAsync(_agent.Client, ivan, "   "));
-        var bot = await Assert.ThrowsAsync<RpcException>(() => ChatResult.AskAsync(_agent.Client, ivan, "hi", bot: "sales"));
-        var id = await Assert.ThrowsAsync<RpcException>(() => ChatResult.AskAsync(_agent.Client, ivan, "hi", "not-an-id"));
-        var page = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListConversationsAsync(new ListConversationsRequest { PageSize = 500 }, ivan));
+        var empty = await Assert.ThrowsAsync<RpcException>(async () => await ChatResult.AskAsync(_agent.Client, ivan, "   "));
+        var bot = await Assert.ThrowsAsync<RpcException>(async () => await ChatResult.AskAsync(_agent.Client, ivan, "hi", bot: "sales"));
+        var id = await Assert.ThrowsAsync<RpcException>(async () => await ChatResult.AskAsync(_agent.Client, ivan, "hi", "not-an-id"));
+        var page = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListConversationsAsync(new ListConversationsRequest { PageSize = 500 }, ivan));
 
-        Assert.All([empty, bot, id, page], e => Assert.Equal(StatusCode.InvalidArgument, e.Status));
-        Assert.StartsWith("message:", empty.Detail);
-        Assert.StartsWith("bot:", bot.Detail);
-        Assert.StartsWith("conversation_id:", id.Detail);
-        Assert.StartsWith("page_size:", page.Detail);
+        Assert.All([empty, bot, id, page], e => Assert.Equal(StatusCode.InvalidArgument, e.StatusCode));
+        Assert.StartsWith("message:", empty.Status.Detail);
+        Assert.StartsWith("bot:", bot.Status.Detail);
+        Assert.StartsWith("conversation_id:", id.Status.Detail);
+        Assert.StartsWith("page_size:", page.Status.Detail);
     }
 }

@@ -3,8 +3,8 @@ using Genie.Agent.Answering;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.Agent.Tests.Service;
 
@@ -45,11 +45,11 @@ public sealed class MemoryAndGapTests : IAsyncLifetime
         var facts = await _agent.Client.ListLearnedFactsAsync(new ListLearnedFactsRequest(), wes);
         var kotlin = Assert.Single(facts.Facts);
         Assert.Equal("already knows Kotlin", kotlin.Text);
-        var foreign = await Assert.ThrowsAsync<RpcException>(() =>
-            _agent.Client.DeleteLearnedFactAsync(new DeleteLearnedFactRequest { FactId = kotlin.Id }, _agent.As("xena")));
+        var foreign = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _agent.Client.DeleteLearnedFactAsync(new DeleteLearnedFactRequest { FactId = kotlin.Id }, _agent.As("xena")));
         await _agent.Client.DeleteLearnedFactAsync(new DeleteLearnedFactRequest { FactId = kotlin.Id }, wes);
 
-        Assert.Equal(StatusCode.NotFound, foreign.Status);
+        Assert.Equal(StatusCode.NotFound, foreign.StatusCode);
         Assert.Empty((await _agent.Client.ListLearnedFactsAsync(new ListLearnedFactsRequest(), wes)).Facts);
     }
 
@@ -67,13 +67,13 @@ public sealed class MemoryAndGapTests : IAsyncLifetime
             Preferences = new Preferences { Tone = "friendly", Language = "ignored" },
             UpdateMask = { "tone" },
         }, yara);
-        var bad = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.SetPreferencesAsync(
+        var bad = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.SetPreferencesAsync(
             new SetPreferencesRequest { Preferences = new Preferences(), UpdateMask = { "shoe_size" } }, yara));
 
         Assert.Equal(AnswerLength.Long, updated.AnswerLength);
         Assert.Equal("friendly", updated.Tone);
         Assert.Equal("German", updated.Language);
-        Assert.StartsWith("update_mask:", bad.Detail);
+        Assert.StartsWith("update_mask:", bad.Status.Detail);
     }
 
     [Fact]
@@ -97,8 +97,8 @@ public sealed class MemoryAndGapTests : IAsyncLifetime
         Assert.Contains("mesh", mesh.KeyTerms);
         Assert.Contains(gaps.Groups, g => g.Count == 1 && g.RepresentativeQuestion.Contains("parking"));
 
-        var learner = await Assert.ThrowsAsync<RpcException>(() => _agent.Client.ListKnowledgeGapsAsync(new ListKnowledgeGapsRequest(), zoe));
-        Assert.Equal(StatusCode.PermissionDenied, learner.Status);
+        var learner = await Assert.ThrowsAsync<RpcException>(async () => await _agent.Client.ListKnowledgeGapsAsync(new ListKnowledgeGapsRequest(), zoe));
+        Assert.Equal(StatusCode.PermissionDenied, learner.StatusCode);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Genie.Agent.Tests.Support;
 using Genie.Contracts.Agent.V1;
+using Grpc.Core;
 using Genie.Testing.FakeOllama;
 using Genie.Testing.Hosts;
 using Npgsql;
@@ -118,12 +119,12 @@ public sealed class OllamaProviderTests : IAsyncLifetime
     {
         _ollama.StallAfterChunks = 1;
         using var cancel = new CancellationTokenSource();
-        var options = _agent.As("tess") with { CancellationToken = cancel.Token };
+        var options = _agent.As("tess").WithCancellationToken(cancel.Token);
         string? conversationId = null;
 
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            await foreach (var e in _agent.Client.Chat(new ChatRequest { Message = "How long does it take to get a PIV card?" }, options))
+            await foreach (var e in _agent.Client.Chat(new ChatRequest { Message = "How long does it take to get a PIV card?" }, options).ResponseStream.ReadAllAsync())
             {
                 if (e.EventCase == ChatEvent.EventOneofCase.Started) conversationId = e.Started.ConversationId;
                 if (e.EventCase == ChatEvent.EventOneofCase.Delta) await cancel.CancelAsync();

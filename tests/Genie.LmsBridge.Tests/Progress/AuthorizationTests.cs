@@ -1,6 +1,6 @@
 using Genie.Contracts.Lms.V1;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.LmsBridge.Tests.Progress;
 
@@ -23,11 +23,11 @@ public sealed class AuthorizationTests : IAsyncLifetime
     {
         var ann = _host.Client("learner", "ann.lee@example.com");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
-            ann.GetLearnerProgressAsync(new GetLearnerProgressRequest { Email = "bob.stone@example.com" }));
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await ann.GetLearnerProgressAsync(new GetLearnerProgressRequest { Email = "bob.stone@example.com" }));
         var own = await ann.GetLearnerProgressAsync(new GetLearnerProgressRequest { Email = "ANN.LEE@example.com" });
 
-        Assert.Equal(StatusCode.PermissionDenied, error.Status);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
         Assert.Equal(25, Assert.Single(own.Courses).CompletionPercent);
     }
 
@@ -37,11 +37,11 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var ivy = _host.Client("instructor", "ivy@example.com");
 
         var bob = await ivy.GetLearnerProgressAsync(new GetLearnerProgressRequest { Email = "bob.stone@example.com" });
-        var carl = await Assert.ThrowsAsync<RpcException>(() =>
-            ivy.GetLearnerProgressAsync(new GetLearnerProgressRequest { Email = "carl@example.com" }));
+        var carl = await Assert.ThrowsAsync<RpcException>(async () =>
+            await ivy.GetLearnerProgressAsync(new GetLearnerProgressRequest { Email = "carl@example.com" }));
 
         Assert.Equal(["Git basics"], bob.Courses.Select(c => c.CourseName));
-        Assert.Equal(StatusCode.PermissionDenied, carl.Status);
+        Assert.Equal(StatusCode.PermissionDenied, carl.StatusCode);
     }
 
     [Fact]
@@ -50,17 +50,17 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var ivy = _host.Client("instructor", "ivy@example.com");
 
         var team = await ivy.GetTeamProgressAsync(new GetTeamProgressRequest());
-        var other = await Assert.ThrowsAsync<RpcException>(() =>
-            ivy.GetTeamProgressAsync(new GetTeamProgressRequest { CourseId = _portal.Docker.Id }));
+        var other = await Assert.ThrowsAsync<RpcException>(async () =>
+            await ivy.GetTeamProgressAsync(new GetTeamProgressRequest { CourseId = _portal.Docker.Id }));
         var all = await _host.Admin().GetTeamProgressAsync(new GetTeamProgressRequest());
-        var learner = await Assert.ThrowsAsync<RpcException>(() =>
-            _host.Client("learner", "ann.lee@example.com").GetTeamProgressAsync(new GetTeamProgressRequest()));
+        var learner = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _host.Client("learner", "ann.lee@example.com").GetTeamProgressAsync(new GetTeamProgressRequest()));
 
         Assert.Equal([("ann.lee@example.com", 25, 1), ("bob.stone@example.com", 0, 0)],
             team.Rows.Select(r => (r.Email, r.CompletionPercent, r.FailedTests)));
-        Assert.Equal(StatusCode.PermissionDenied, other.Status);
+        Assert.Equal(StatusCode.PermissionDenied, other.StatusCode);
         Assert.Equal(4, all.Rows.Count);
-        Assert.Equal(StatusCode.PermissionDenied, learner.Status);
+        Assert.Equal(StatusCode.PermissionDenied, learner.StatusCode);
     }
 
     [Fact]
@@ -70,12 +70,12 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
         var assigned = await ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "carl@example.com", CourseId = _portal.Git.Id });
         var again = await ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "carl@example.com", CourseId = _portal.Git.Id });
-        var outside = await Assert.ThrowsAsync<RpcException>(() =>
-            ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "ann.lee@example.com", CourseId = _portal.Docker.Id }));
-        var byLearner = await Assert.ThrowsAsync<RpcException>(() =>
-            _host.Client("learner", "ann.lee@example.com").AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "ann.lee@example.com", CourseId = _portal.Git.Id }));
-        var unknown = await Assert.ThrowsAsync<RpcException>(() =>
-            ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "nobody@example.com", CourseId = _portal.Git.Id }));
+        var outside = await Assert.ThrowsAsync<RpcException>(async () =>
+            await ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "ann.lee@example.com", CourseId = _portal.Docker.Id }));
+        var byLearner = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _host.Client("learner", "ann.lee@example.com").AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "ann.lee@example.com", CourseId = _portal.Git.Id }));
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () =>
+            await ivy.AssignCourseAsync(new AssignCourseRequest { LearnerEmail = "nobody@example.com", CourseId = _portal.Git.Id }));
 
         Assert.Equal((_portal.Carl.Id, false), (assigned.TalentlmsUserId, assigned.AlreadyEnrolled));
         Assert.True(_host.TalentLms.Data.IsEnrolled(_portal.Carl, _portal.Git));
@@ -83,10 +83,10 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.Contains(_host.TalentLms.Requests, r => r == "POST /api/v1/addusertocourse");
         var carl = await _host.Client("learner", "carl@example.com").GetMyProgressAsync(new GetMyProgressRequest());
         Assert.Contains(carl.Courses, c => c.CourseId == _portal.Git.Id && c.CompletionPercent == 0);
-        Assert.Equal(StatusCode.PermissionDenied, outside.Status);
-        Assert.Equal(StatusCode.PermissionDenied, byLearner.Status);
-        Assert.Equal(StatusCode.InvalidArgument, unknown.Status);
-        Assert.Contains("nobody@example.com", unknown.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, outside.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, byLearner.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
+        Assert.Contains("nobody@example.com", unknown.Status.Detail);
     }
 
     [Fact]
@@ -94,15 +94,15 @@ public sealed class AuthorizationTests : IAsyncLifetime
     {
         var ivy = _host.Client("instructor", "ivy@example.com");
 
-        var settings = await Assert.ThrowsAsync<RpcException>(() => ivy.GetLmsSettingsAsync(new GetLmsSettingsRequest()));
+        var settings = await Assert.ThrowsAsync<RpcException>(async () => await ivy.GetLmsSettingsAsync(new GetLmsSettingsRequest()));
         var sync = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in ivy.SyncNow(new SyncNowRequest()))
+            await foreach (var _ in ivy.SyncNow(new SyncNowRequest()).ResponseStream.ReadAllAsync())
             {
             }
         });
 
-        Assert.Equal(StatusCode.PermissionDenied, settings.Status);
-        Assert.Equal(StatusCode.PermissionDenied, sync.Status);
+        Assert.Equal(StatusCode.PermissionDenied, settings.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, sync.StatusCode);
     }
 }

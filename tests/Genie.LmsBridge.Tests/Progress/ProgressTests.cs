@@ -1,6 +1,6 @@
 using Genie.Contracts.Lms.V1;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.LmsBridge.Tests.Progress;
 
@@ -85,7 +85,7 @@ public sealed class ProgressTests : IAsyncLifetime
         var ann = _host.Client("learner", "ann.lee@example.com");
 
         var course = await ann.GetCourseAsync(new GetCourseRequest { CourseId = _portal.Git.Id });
-        var denied = await Assert.ThrowsAsync<RpcException>(() => ann.GetCourseAsync(new GetCourseRequest { CourseId = _portal.Docker.Id }));
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await ann.GetCourseAsync(new GetCourseRequest { CourseId = _portal.Docker.Id }));
         var assigned = await ann.ListAssignedCoursesAsync(new ListAssignedCoursesRequest());
 
         Assert.Equal(["Getting started", "Introduction", "Branches", "Branching quiz", "Rebasing"], course.Units.Select(u => u.Name));
@@ -94,17 +94,17 @@ public sealed class ProgressTests : IAsyncLifetime
         Assert.Equal(("Failed", "50"), (course.Units[3].StatusText, course.Units[3].Score));
         Assert.Equal(25, course.MyProgress.CompletionPercent);
         Assert.Equal(2, course.Learners);
-        Assert.Equal(StatusCode.PermissionDenied, denied.Status);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.Equal(_portal.Git.Id, Assert.Single(assigned.Courses).CourseId);
     }
 
     [Fact]
     public async Task Invalid_ids_are_rejected_with_the_field()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
-            _host.Admin().GetCourseAsync(new GetCourseRequest { CourseId = "abc" }));
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _host.Admin().GetCourseAsync(new GetCourseRequest { CourseId = "abc" }));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.StartsWith("course_id:", error.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("course_id:", error.Status.Detail);
     }
 }

@@ -1,9 +1,9 @@
 using Dapper;
 using Genie.Contracts.Lms.V1;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.FakeTalentLms;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.LmsBridge.Tests.Reminders;
 
@@ -22,7 +22,7 @@ public sealed class ReminderTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private LmsClient Ann => _host.Client("learner", "ann.lee@example.com");
+    private LmsService.LmsServiceClient Ann => _host.Client("learner", "ann.lee@example.com");
 
     [Fact]
     public async Task Rules_fire_once_per_cause_however_often_they_run()
@@ -113,10 +113,10 @@ public sealed class ReminderTests : IAsyncLifetime
         var annReminder = (await Ann.ListRemindersAsync(new ListRemindersRequest())).Reminders[0];
         var bob = _host.Client("learner", "bob.stone@example.com");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => bob.AcknowledgeReminderAsync(new AcknowledgeReminderRequest { Id = annReminder.Id }));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await bob.AcknowledgeReminderAsync(new AcknowledgeReminderRequest { Id = annReminder.Id }));
         var bobs = (await bob.ListRemindersAsync(new ListRemindersRequest())).Reminders;
 
-        Assert.Equal(StatusCode.NotFound, error.Status);
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.DoesNotContain(bobs, r => r.Id == annReminder.Id);
         Assert.Null((await Ann.ListRemindersAsync(new ListRemindersRequest())).Reminders.Single(r => r.Id == annReminder.Id).AcknowledgedAt);
     }
@@ -124,10 +124,10 @@ public sealed class ReminderTests : IAsyncLifetime
     [Fact]
     public async Task Bad_preferences_are_rejected_with_the_field()
     {
-        var zone = await Assert.ThrowsAsync<RpcException>(() => Ann.SetReminderPreferencesAsync(new ReminderPreferences { TimeZone = "Mars/Olympus" }));
-        var half = await Assert.ThrowsAsync<RpcException>(() => Ann.SetReminderPreferencesAsync(new ReminderPreferences { QuietHoursStart = "22:00" }));
+        var zone = await Assert.ThrowsAsync<RpcException>(async () => await Ann.SetReminderPreferencesAsync(new ReminderPreferences { TimeZone = "Mars/Olympus" }));
+        var half = await Assert.ThrowsAsync<RpcException>(async () => await Ann.SetReminderPreferencesAsync(new ReminderPreferences { QuietHoursStart = "22:00" }));
 
-        Assert.StartsWith("time_zone:", zone.Detail);
-        Assert.StartsWith("quiet_hours_end:", half.Detail);
+        Assert.StartsWith("time_zone:", zone.Status.Detail);
+        Assert.StartsWith("quiet_hours_end:", half.Status.Detail);
     }
 }

@@ -1,8 +1,8 @@
 using System.Text;
 using Dapper;
 using Genie.Contracts.Lms.V1;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.LmsBridge.Tests.Settings;
 
@@ -79,7 +79,7 @@ public sealed class SettingsTests : IAsyncLifetime
         await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = _host.TalentLms.Domain, ApiKey = "revoked-key-9999" });
 
         var messages = new List<SyncProgress>();
-        await foreach (var message in admin.SyncNow(new SyncNowRequest()))
+        await foreach (var message in admin.SyncNow(new SyncNowRequest()).ResponseStream.ReadAllAsync())
             messages.Add(message);
         var settings = await admin.GetLmsSettingsAsync(new GetLmsSettingsRequest());
 
@@ -95,17 +95,17 @@ public sealed class SettingsTests : IAsyncLifetime
     {
         var admin = _host.Admin();
 
-        var domain = await Assert.ThrowsAsync<RpcException>(() =>
-            admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = "http://acme.example.com", ApiKey = "abcdefgh1234" }));
-        var key = await Assert.ThrowsAsync<RpcException>(() =>
-            admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = "acme" }));
-        var interval = await Assert.ThrowsAsync<RpcException>(() =>
-            admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = "acme", ApiKey = "abcdefgh1234", SyncIntervalMinutes = 1 }));
+        var domain = await Assert.ThrowsAsync<RpcException>(async () =>
+            await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = "http://acme.example.com", ApiKey = "abcdefgh1234" }));
+        var key = await Assert.ThrowsAsync<RpcException>(async () =>
+            await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = "acme" }));
+        var interval = await Assert.ThrowsAsync<RpcException>(async () =>
+            await admin.SetLmsSettingsAsync(new SetLmsSettingsRequest { Domain = "acme", ApiKey = "abcdefgh1234", SyncIntervalMinutes = 1 }));
         var read = await admin.GetLmsSettingsAsync(new GetLmsSettingsRequest());
 
-        Assert.StartsWith("domain:", domain.Detail);
-        Assert.StartsWith("api_key:", key.Detail);
-        Assert.StartsWith("sync_interval_minutes:", interval.Detail);
+        Assert.StartsWith("domain:", domain.Status.Detail);
+        Assert.StartsWith("api_key:", key.Status.Detail);
+        Assert.StartsWith("sync_interval_minutes:", interval.Status.Detail);
         Assert.False(read.ApiKeyConfigured);
     }
 }

@@ -2,8 +2,8 @@ using System.Net;
 using Dapper;
 using Genie.Contracts.Lms.V1;
 using Genie.LmsBridge.Sync;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.LmsBridge.Tests.Sync;
 
@@ -24,7 +24,7 @@ public sealed class SyncTests : IAsyncLifetime
     public async Task SyncNow_streams_progress_and_stores_courses_units_enrolments_progress_and_test_results()
     {
         var messages = new List<SyncProgress>();
-        await foreach (var message in _host.Admin().SyncNow(new SyncNowRequest()))
+        await foreach (var message in _host.Admin().SyncNow(new SyncNowRequest()).ResponseStream.ReadAllAsync())
             messages.Add(message);
 
         var last = messages[^1];
@@ -170,13 +170,13 @@ public sealed class SyncTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in _host.Admin().SyncNow(new SyncNowRequest()))
+            await foreach (var _ in _host.Admin().SyncNow(new SyncNowRequest()).ResponseStream.ReadAllAsync())
             {
             }
         });
 
-        Assert.Equal(StatusCode.Aborted, error.Status);
-        Assert.Contains("already running", error.Detail);
+        Assert.Equal(StatusCode.Aborted, error.StatusCode);
+        Assert.Contains("already running", error.Status.Detail);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Genie.Retrieval.Tests.Service;
 
@@ -67,8 +67,8 @@ public class IngestionTests(RetrievalTestHost service) : IClassFixture<Retrieval
         Assert.Equal(1, changed.Counts.Updated);
         Assert.Empty(await FindAsync(kb, "zebrafinch"));
         Assert.Single(await FindAsync(kb, "pelicanforge"));
-        var gone = await Assert.ThrowsAsync<RpcException>(() => service.Client.GetChunkAsync(new GetChunkRequest { Id = oldChunk }, service.Admin));
-        Assert.Equal(StatusCode.NotFound, gone.Status);
+        var gone = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.GetChunkAsync(new GetChunkRequest { Id = oldChunk }, service.Admin));
+        Assert.Equal(StatusCode.NotFound, gone.StatusCode);
 
         // A deleted file's document is gone.
         File.Delete(Path.Combine(_folder, "notes.txt"));
@@ -113,23 +113,23 @@ public class IngestionTests(RetrievalTestHost service) : IClassFixture<Retrieval
         }, service.Admin);
         Assert.Equal("Guide", docx.Document.Title);
 
-        var corrupt = await Assert.ThrowsAsync<RpcException>(() => service.Client.UploadDocumentAsync(new UploadDocumentRequest
+        var corrupt = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.UploadDocumentAsync(new UploadDocumentRequest
         {
             SourceId = source.Id, FileName = "bad.pdf", Content = ByteString.CopyFromUtf8("%PDF-1.4 nonsense"),
         }, service.Admin));
-        Assert.Equal(StatusCode.InvalidArgument, corrupt.Status);
-        Assert.StartsWith("content:", corrupt.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, corrupt.StatusCode);
+        Assert.StartsWith("content:", corrupt.Status.Detail);
 
-        var oversize = await Assert.ThrowsAsync<RpcException>(() => service.Client.UploadDocumentAsync(new UploadDocumentRequest
+        var oversize = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.UploadDocumentAsync(new UploadDocumentRequest
         {
             SourceId = source.Id, FileName = "huge.txt", Content = ByteString.CopyFrom(new byte[RetrievalTestHost.MaxUploadBytes + 1]),
         }, service.Admin));
-        Assert.Equal(StatusCode.InvalidArgument, oversize.Status);
-        Assert.StartsWith("content:", oversize.Detail);
-        Assert.Contains("limited to", oversize.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, oversize.StatusCode);
+        Assert.StartsWith("content:", oversize.Status.Detail);
+        Assert.Contains("limited to", oversize.Status.Detail);
 
-        var unsupported = await Assert.ThrowsAsync<RpcException>(() => service.UploadAsync(source, "photo.png", "png"));
-        Assert.StartsWith("file_name:", unsupported.Detail);
+        var unsupported = await Assert.ThrowsAsync<RpcException>(async () => await service.UploadAsync(source, "photo.png", "png"));
+        Assert.StartsWith("file_name:", unsupported.Status.Detail);
 
         var documents = await service.Client.ListDocumentsAsync(new ListDocumentsRequest { KnowledgeBaseId = kb.Id }, service.Admin);
         Assert.Equal(["faq.md", "guide.docx"], documents.Documents.Select(d => d.Uri));

@@ -1,6 +1,7 @@
 using Dapper;
 using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Ingestion;
+using Grpc.Core;
 using Genie.Testing.Hosts;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -67,8 +68,8 @@ public class UpdateSourceTests(RetrievalTestHost service) : IClassFixture<Retrie
         Assert.Null(changed.NextSyncAt);
         Assert.Equal(["Authorization"], changed.SecretNames);
 
-        var kindChange = await Assert.ThrowsAsync<Genie.ServiceDefaults.Grpc.RpcException>(() => service.Client.UpdateSourceAsync(
+        var kindChange = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.UpdateSourceAsync(
             new UpdateSourceRequest { Id = source.Id, Config = new SourceConfig { Upload = new UploadSourceConfig() } }, service.Admin));
-        Assert.StartsWith("config:", kindChange.Detail);
+        Assert.StartsWith("config:", kindChange.Status.Detail);
     }
 }

@@ -1,6 +1,6 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc;
 using Genie.Testing.Hosts;
+using Grpc.Core;
 
 namespace Genie.Retrieval.Tests.Service;
 
@@ -45,9 +45,9 @@ public class SearchAndPermissionTests(RetrievalTestHost service) : IClassFixture
         // Nor can the learner read its documents, chunks or description.
         var chunk = admin.Hits.First(h => h.KnowledgeBaseId == secret.Kb.Id);
         var learner = service.As("learner", "u-1");
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => service.Client.GetChunkAsync(new GetChunkRequest { Id = chunk.ChunkId }, learner))).Status);
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => service.Client.GetDocumentAsync(new GetDocumentRequest { Id = chunk.DocumentId }, learner))).Status);
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => service.Client.GetKnowledgeBaseAsync(new GetKnowledgeBaseRequest { Id = secret.Kb.Id }, learner))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(async () => await service.Client.GetChunkAsync(new GetChunkRequest { Id = chunk.ChunkId }, learner))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(async () => await service.Client.GetDocumentAsync(new GetDocumentRequest { Id = chunk.DocumentId }, learner))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(async () => await service.Client.GetKnowledgeBaseAsync(new GetKnowledgeBaseRequest { Id = secret.Kb.Id }, learner))).StatusCode);
         var listed = await service.Client.ListKnowledgeBasesAsync(new ListKnowledgeBasesRequest(), learner);
         Assert.DoesNotContain(listed.KnowledgeBases, k => k.Id == secret.Kb.Id || k.Id == forUser2.Kb.Id);
     }
@@ -64,19 +64,19 @@ public class SearchAndPermissionTests(RetrievalTestHost service) : IClassFixture
         var renamed = await service.Client.UpdateKnowledgeBaseAsync(new UpdateKnowledgeBaseRequest { Id = kb.Id, Name = "alice-kb-2" }, alice);
         Assert.Equal("alice-kb-2", renamed.Name);
 
-        var denied = await Assert.ThrowsAsync<RpcException>(() => service.Client.UpdateKnowledgeBaseAsync(new UpdateKnowledgeBaseRequest { Id = kb.Id, Name = "bob was here" }, bob));
-        Assert.Equal(StatusCode.PermissionDenied, denied.Status);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.UpdateKnowledgeBaseAsync(new UpdateKnowledgeBaseRequest { Id = kb.Id, Name = "bob was here" }, bob));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.False((await service.Client.GetKnowledgeBaseAsync(new GetKnowledgeBaseRequest { Id = kb.Id }, bob)).CanManage);
 
-        var learnerCreate = await Assert.ThrowsAsync<RpcException>(() => service.CreateKbAsync("nope", null, service.As("learner", "l-1")));
-        Assert.Equal(StatusCode.PermissionDenied, learnerCreate.Status);
+        var learnerCreate = await Assert.ThrowsAsync<RpcException>(async () => await service.CreateKbAsync("nope", null, service.As("learner", "l-1")));
+        Assert.Equal(StatusCode.PermissionDenied, learnerCreate.StatusCode);
 
         var adminView = await service.Client.SetGrantsAsync(new SetGrantsRequest { KnowledgeBaseId = kb.Id, Grants = new Grants { UserIds = { "l-9" } } }, service.Admin);
         Assert.Equal(["l-9"], adminView.Grants.UserIds);
 
         var deleted = await service.Client.DeleteKnowledgeBaseAsync(new DeleteKnowledgeBaseRequest { Id = kb.Id }, alice);
         Assert.Equal(0, deleted.DocumentsDeleted);
-        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => service.Client.GetKnowledgeBaseAsync(new GetKnowledgeBaseRequest { Id = kb.Id }, service.Admin))).Status);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(async () => await service.Client.GetKnowledgeBaseAsync(new GetKnowledgeBaseRequest { Id = kb.Id }, service.Admin))).StatusCode);
     }
 
     [Fact]
@@ -115,9 +115,9 @@ public class SearchAndPermissionTests(RetrievalTestHost service) : IClassFixture
         var chunk = await service.Client.GetChunkAsync(new GetChunkRequest { Id = top.ChunkId }, service.Admin);
         Assert.Equal(top.Text, chunk.Text);
         // A learner without a grant cannot even use the knowledge base's embedder.
-        var embed = await Assert.ThrowsAsync<RpcException>(() =>
+        var embed = await Assert.ThrowsAsync<RpcException>(async () => await
             service.Client.EmbedAsync(new EmbedRequest { Texts = { "one" }, KnowledgeBaseId = kb.Id }, service.As("learner")));
-        Assert.Equal(StatusCode.NotFound, embed.Status);
+        Assert.Equal(StatusCode.NotFound, embed.StatusCode);
     }
 
     [Theory]
@@ -132,39 +132,39 @@ public class SearchAndPermissionTests(RetrievalTestHost service) : IClassFixture
         var request = new SearchRequest { Query = query, TopK = topK };
         if (kbId is not null)
             request.KnowledgeBaseIds.Add(kbId);
-        var error = await Assert.ThrowsAsync<RpcException>(() => service.Client.SearchAsync(request, service.Admin));
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.StartsWith(field + ":", error.Detail);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.SearchAsync(request, service.Admin));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith(field + ":", error.Status.Detail);
     }
 
     [Fact]
     public async Task Unknown_knowledge_bases_are_not_found_naming_the_field()
     {
-        var search = await Assert.ThrowsAsync<RpcException>(() => service.Client.SearchAsync(
+        var search = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.SearchAsync(
             new SearchRequest { Query = "badges", KnowledgeBaseIds = { Guid.NewGuid().ToString() } }, service.Admin));
-        Assert.Equal(StatusCode.NotFound, search.Status);
-        Assert.StartsWith("knowledge_base_ids[0]:", search.Detail);
+        Assert.Equal(StatusCode.NotFound, search.StatusCode);
+        Assert.StartsWith("knowledge_base_ids[0]:", search.Status.Detail);
 
-        var source = await Assert.ThrowsAsync<RpcException>(() => service.Client.AddSourceAsync(new AddSourceRequest
+        var source = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.AddSourceAsync(new AddSourceRequest
         {
             KnowledgeBaseId = Guid.NewGuid().ToString(), Name = "x", Config = new SourceConfig { Upload = new UploadSourceConfig() },
         }, service.Admin));
-        Assert.Equal(StatusCode.NotFound, source.Status);
-        Assert.StartsWith("knowledge_base_id:", source.Detail);
+        Assert.Equal(StatusCode.NotFound, source.StatusCode);
+        Assert.StartsWith("knowledge_base_id:", source.Status.Detail);
 
         var kb = await service.CreateKbAsync("bad-input");
-        var folder = await Assert.ThrowsAsync<RpcException>(() => service.Client.AddSourceAsync(new AddSourceRequest
+        var folder = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.AddSourceAsync(new AddSourceRequest
         {
             KnowledgeBaseId = kb.Id, Name = "x", Config = new SourceConfig { Folder = new FolderSourceConfig { Path = "relative/dir" } },
         }, service.Admin));
-        Assert.StartsWith("config.folder.path:", folder.Detail);
-        var dimension = await Assert.ThrowsAsync<RpcException>(() => service.Client.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest
+        Assert.StartsWith("config.folder.path:", folder.Status.Detail);
+        var dimension = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest
         {
             Name = "too wide", Embedder = new EmbedderSpec { Provider = "builtin", Dimension = 5000 },
         }, service.Admin));
-        Assert.StartsWith("embedder.dimension:", dimension.Detail);
-        var duplicate = await Assert.ThrowsAsync<RpcException>(() => service.CreateKbAsync("BAD-INPUT"));
-        Assert.Equal(StatusCode.AlreadyExists, duplicate.Status);
+        Assert.StartsWith("embedder.dimension:", dimension.Status.Detail);
+        var duplicate = await Assert.ThrowsAsync<RpcException>(async () => await service.CreateKbAsync("BAD-INPUT"));
+        Assert.Equal(StatusCode.AlreadyExists, duplicate.StatusCode);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public class SearchAndPermissionTests(RetrievalTestHost service) : IClassFixture
         Assert.Equal(2, response.Embeddings.Count);
         Assert.All(response.Embeddings, e => Assert.Equal(384, e.Values.Count));
         Assert.NotEqual(response.Embeddings[0].Values, response.Embeddings[1].Values);
-        var empty = await Assert.ThrowsAsync<RpcException>(() => service.Client.EmbedAsync(new EmbedRequest { Texts = { "ok", "" } }, service.Admin));
-        Assert.StartsWith("texts[1]:", empty.Detail);
+        var empty = await Assert.ThrowsAsync<RpcException>(async () => await service.Client.EmbedAsync(new EmbedRequest { Texts = { "ok", "" } }, service.Admin));
+        Assert.StartsWith("texts[1]:", empty.Status.Detail);
     }
 }

@@ -30,7 +30,7 @@ public sealed class EchoServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Host = await StartEchoServerAsync();
-        Channel = Host.CreateChannel();
+        Channel = new GrpcChannel([Host.GrpcAddress]);
     }
 
     public async Task DisposeAsync()

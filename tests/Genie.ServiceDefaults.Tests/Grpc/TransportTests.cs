@@ -48,7 +48,7 @@ public sealed class TransportTests(EchoServerFixture server) : IClassFixture<Ech
     {
         var host = await EchoServerFixture.StartEchoServerAsync();
         await using var _ = host;
-        using var channel = host.CreateChannel();
+        using var channel = new GrpcChannel([host.GrpcAddress]);
         var observations = host.Services.GetService(typeof(EchoObservations)) as EchoObservations;
         // Long enough that the call reaches the handler even on a loaded machine; far shorter than the handler's wait.
         var options = new CallOptions { BearerToken = host.IssueToken(Roles.Learner), Deadline = DateTimeOffset.UtcNow.AddSeconds(2) };
@@ -73,7 +73,7 @@ public sealed class TransportTests(EchoServerFixture server) : IClassFixture<Ech
     {
         var host = await EchoServerFixture.StartEchoServerAsync();
         await using var _ = host;
-        using var channel = host.CreateChannel();
+        using var channel = new GrpcChannel([host.GrpcAddress]);
         var observations = (EchoObservations)host.Services.GetService(typeof(EchoObservations))!;
         using var cts = new CancellationTokenSource();
         var call = channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Slow", new EchoRequest { DelayMs = 30_000 },

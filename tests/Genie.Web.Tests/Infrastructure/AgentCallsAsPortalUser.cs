@@ -1,6 +1,6 @@
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Core;
 using Genie.Testing.Hosts;
 
 namespace Genie.Web.Tests.Infrastructure;

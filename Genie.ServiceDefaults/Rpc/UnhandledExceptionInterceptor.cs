@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace Genie.ServiceDefaults.Rpc;
+
+/// <summary>
+/// An exception a handler did not turn into a status becomes INTERNAL with a generic message and the
+/// trace id; the details go to the log only. A call the client cancelled stays CANCELLED.
+/// </summary>
+public sealed class UnhandledExceptionInterceptor(ILogger<UnhandledExceptionInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (IsUnhandled(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (IsUnhandled(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception ex) when (IsUnhandled(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception ex) when (IsUnhandled(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    private static bool IsUnhandled(Exception ex, ServerCallContext context) =>
+        ex is not RpcException && !(ex is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
+
+    private RpcException Internal(Exception ex, ServerCallContext context)
+    {
+        var traceId = Activity.Current?.TraceId.ToString() ?? context.GetHttpContext().TraceIdentifier;
+        logger.LogError(ex, "Unhandled exception in {Method} (trace {TraceId})", context.Method, traceId);
+        return new RpcException(new Status(StatusCode.Internal, $"Internal error; quote trace id {traceId} to an administrator."));
+    }
+}
