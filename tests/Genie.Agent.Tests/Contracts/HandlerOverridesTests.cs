@@ -24,7 +24,7 @@ public sealed class HandlerOverridesTests
     /// <summary>Web's portal is served by Genie.Web, which this project does not reference.</summary>
     private static readonly HashSet<string> ServedOutsideThisProject = ["genie.portal.v1.PortalService"];
 
-    public static TheoryData<string> GeneratedServices() => [.. GeneratedBases().Keys];
+    public static TheoryData<string> GeneratedServices() => [.. GeneratedBases().Keys.Where(s => !ServedOutsideThisProject.Contains(s))];
 
     [Fact]
     public void Every_generated_base_has_a_named_handler_or_is_served_outside_this_project()
@@ -37,8 +37,6 @@ public sealed class HandlerOverridesTests
     [MemberData(nameof(GeneratedServices))]
     public void The_handler_overrides_every_rpc(string service)
     {
-        if (ServedOutsideThisProject.Contains(service))
-            return;
         var (baseType, descriptor) = GeneratedBases()[service];
         var handler = HandlerByService[service];
         Assert.True(handler.IsSubclassOf(baseType), $"{handler.Name} does not derive from {baseType.FullName}");
