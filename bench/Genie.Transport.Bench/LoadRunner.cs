@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Genie.Transport.Bench;
 
-public sealed record LoadResult(int Callers, long Calls, long Errors, double CallsPerSecond, double P50Micros, double P95Micros, double ServerCpuMicrosPerCall);
+public sealed record LoadResult(int Callers, long Calls, long Errors, double CallsPerSecond, double P50Micros, double P95Micros, double P99Micros, double ServerCpuMicrosPerCall);
 
 /// <summary>Closed-loop load: N callers each issue the next call as soon as the previous one returns.</summary>
 public static class LoadRunner
@@ -20,7 +20,7 @@ public static class LoadRunner
         Array.Sort(latencies);
         var errors = perCaller.Sum(p => p.Errors);
         return new LoadResult(callers, latencies.Length, errors, latencies.Length / elapsed.TotalSeconds,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.95), cpu.TotalMicroseconds / Math.Max(1, latencies.Length));
+            Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99), cpu.TotalMicroseconds / Math.Max(1, latencies.Length));
     }
 
     private static async Task<CallerRecord[]> RunPhaseAsync(Func<Task> call, int callers, TimeSpan length, bool record)

@@ -1,15 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
 using Genie.ServiceDefaults;
-using Genie.ServiceDefaults.Grpc.Server;
-using Genie.Test.V1;
+using Genie.ServiceDefaults.Rpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 
 namespace Genie.Transport.Bench;
 
 /// <summary>
-/// Our transport serving echo.proto, composed like a service's Program.cs (service defaults included),
+/// Grpc.AspNetCore serving echo.proto, composed like a service's Program.cs (service defaults included),
 /// on a free loopback port printed as the first stdout line. Stops when stdin closes.
 /// The signing key comes from Genie__Auth__SigningKey, set by the parent.
 /// </summary>
@@ -28,7 +27,7 @@ public static class OurEchoServer
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddServiceDefaults("bench");
-        builder.Services.AddGrpcService<BenchEchoHandler>(EchoReflection.Descriptor.Services[0]);
+        builder.Services.AddGrpcService<BenchEchoHandler>();
         var app = builder.Build();
         app.MapDefaultEndpoints();
         await app.StartAsync();

@@ -5,7 +5,7 @@ namespace Genie.Transport.Bench;
 /// <summary>How to start the two servers under test as child processes.</summary>
 public static class Peers
 {
-    /// <summary>This executable in <c>--serve</c> mode: our transport hosting echo.proto.</summary>
+    /// <summary>This executable in <c>--serve</c> mode: Grpc.AspNetCore hosting echo.proto with our ServiceDefaults.</summary>
     public static ProcessStartInfo Ours(string signingKey)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("The benchmark cannot find its own executable.");

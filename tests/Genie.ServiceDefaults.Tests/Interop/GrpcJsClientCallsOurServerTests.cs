@@ -4,7 +4,10 @@ using Genie.ServiceDefaults.Tests.Grpc;
 
 namespace Genie.ServiceDefaults.Tests.Interop;
 
-/// <summary>A real @grpc/grpc-js client (tests/node/interop/client.js) calls our server.</summary>
+/// <summary>
+/// A real @grpc/grpc-js client (tests/node/interop/client.js) calls the echo service hosted with our
+/// ServiceDefaults composition: h2c on the grpc endpoint, JwtBearer auth, trailers, deadlines.
+/// </summary>
 public sealed class GrpcJsClientCallsOurServerTests(EchoServerFixture server) : IClassFixture<EchoServerFixture>
 {
     // Must match NonAsciiMessage in client.js: accents, CJK, a 4-byte emoji, and the '%' and '#' that encoders trip on.
@@ -37,6 +40,14 @@ public sealed class GrpcJsClientCallsOurServerTests(EchoServerFixture server) : 
         var result = await Run("unauthenticated");
         Assert.False(result.GetProperty("ok").GetBoolean());
         Assert.Equal(16, result.GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_wrong_role_is_permission_denied()
+    {
+        var result = await Run("forbidden");
+        Assert.False(result.GetProperty("ok").GetBoolean());
+        Assert.Equal(7, result.GetProperty("code").GetInt32());
     }
 
     [Fact]

@@ -1,31 +1,39 @@
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
+using Genie.ServiceDefaults.Tests.Grpc;
 using Genie.Test.V1;
+using Grpc.Core;
 using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using EchoClient = Genie.Test.V1.EchoService.EchoServiceClient;
 
 namespace Genie.ServiceDefaults.Tests.Interop;
 
-/// <summary>Our GrpcChannel calls a real @grpc/grpc-js server (tests/node/interop/server.js).</summary>
-public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : IClassFixture<GrpcJsServerFixture>, IDisposable
+/// <summary>
+/// A client built by <c>AddServiceClient</c> (service discovery finds the peer as
+/// <c>services__echo__grpc__0</c>) calls a real @grpc/grpc-js server (tests/node/interop/server.js).
+/// </summary>
+public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : IClassFixture<GrpcJsServerFixture>, IAsyncDisposable
 {
-    private const string Svc = "/genie.test.v1.EchoService/";
     private const string NonAsciiMessage = "Échec: ünïcødé — 日本語 ✓ 🚀 100% #1";
     // A real JWT: grpc-js does not verify it, but server.js reports its subject as the caller.
     private static readonly string Token = new TokenService(new AuthOptions { SigningKey = AuthOptions.DecodeKey(AuthOptions.GenerateKey()) })
         .Issue("dotnet-user", "dotnet-user@example.test", "Dotnet User", Roles.Learner);
 
-    private readonly GrpcChannel _channel = new([node.Address]);
+    private readonly ServiceProvider _clients = EchoServerFixture.ClientsFor(node.Address);
 
-    private static CallOptions Options(TimeSpan timeout) => CallOptions.WithTimeout(timeout, Token);
+    private EchoClient Client => _clients.GetRequiredService<EchoClient>();
+
+    private static CallOptions Options(TimeSpan timeout) => BearerToken.Options(Token, timeout);
 
     [Fact]
     public async Task Unary_call_carries_the_message_bearer_token_metadata_and_deadline()
     {
         var before = DateTimeOffset.UtcNow;
-        var options = Options(TimeSpan.FromSeconds(20)) with { Headers = new Metadata { { "x-test", "abc-123" } } };
-        var reply = await _channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Echo", new EchoRequest { Text = "hello from .NET ✓" }, options);
+        var options = Options(TimeSpan.FromSeconds(20));
+        options.Headers!.Add("x-test", "abc-123");
+        var reply = await Client.EchoAsync(new EchoRequest { Text = "hello from .NET ✓" }, options);
         Assert.Equal("hello from .NET ✓", reply.Text);
         Assert.Equal("dotnet-user", reply.Caller);
         Assert.Equal("abc-123", reply.Metadata);
@@ -36,10 +44,8 @@ public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : 
     [Fact]
     public async Task Server_streaming_delivers_every_message_in_order()
     {
-        var replies = new List<EchoReply>();
-        await foreach (var reply in _channel.ServerStreamingAsync<EchoRequest, EchoReply>(
-                           Svc + "Stream", new EchoRequest { Text = "item", Count = 20 }, Options(TimeSpan.FromSeconds(30))))
-            replies.Add(reply);
+        using var call = Client.Stream(new EchoRequest { Text = "item", Count = 20 }, Options(TimeSpan.FromSeconds(30)));
+        var replies = await call.ResponseStream.ReadAllAsync().ToListAsync();
         Assert.Equal(Enumerable.Range(0, 20), replies.Select(r => r.Index));
         Assert.All(replies, r => Assert.Equal("item", r.Text));
     }
@@ -48,10 +54,9 @@ public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : 
     public async Task An_expiring_deadline_gives_deadline_exceeded_and_cancels_the_server_call()
     {
         // Long enough for the request to reach the server even on a loaded machine, so its cancellation is observable.
-        var options = Options(TimeSpan.FromSeconds(2));
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Slow", new EchoRequest { DelayMs = 30_000 }, options));
-        Assert.Equal(StatusCode.DeadlineExceeded, ex.Status);
+            Client.SlowAsync(new EchoRequest { DelayMs = 30_000 }, Options(TimeSpan.FromSeconds(2))).ResponseAsync);
+        Assert.Equal(StatusCode.DeadlineExceeded, ex.StatusCode);
         await node.WaitForEventAsync("slow-cancelled", TimeSpan.FromSeconds(30));
     }
 
@@ -59,31 +64,30 @@ public sealed class OurClientCallsGrpcJsServerTests(GrpcJsServerFixture node) : 
     public async Task An_error_status_with_non_ascii_text_round_trips_exactly()
     {
         var request = new EchoRequest { Text = NonAsciiMessage, StatusCode = (int)StatusCode.FailedPrecondition };
-        var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Fail", request, Options(TimeSpan.FromSeconds(20))));
-        Assert.Equal(StatusCode.FailedPrecondition, ex.Status);
-        Assert.Equal(NonAsciiMessage, ex.Detail);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Client.FailAsync(request, Options(TimeSpan.FromSeconds(20))).ResponseAsync);
+        Assert.Equal(StatusCode.FailedPrecondition, ex.StatusCode);
+        Assert.Equal(NonAsciiMessage, ex.Status.Detail);
         Assert.Equal("failed on purpose", ex.Trailers.GetValue("x-detail"));
     }
 
     [Fact]
     public async Task An_rpc_the_server_does_not_implement_is_unimplemented()
     {
-        var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            _channel.UnaryAsync<EchoRequest, EchoReply>(Svc + "Boom", new EchoRequest(), Options(TimeSpan.FromSeconds(20))));
-        Assert.Equal(StatusCode.Unimplemented, ex.Status);
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Client.BoomAsync(new EchoRequest(), Options(TimeSpan.FromSeconds(20))).ResponseAsync);
+        Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
     }
 
     [Fact]
     public async Task Health_check_reports_serving_and_an_unknown_service_is_not_found()
     {
-        var health = new HealthClient(_channel);
-        var reply = await health.CheckAsync(new HealthCheckRequest(), CallOptions.WithTimeout(TimeSpan.FromSeconds(20)));
+        using var channel = GrpcChannel.ForAddress(node.Address);
+        var health = new global::Grpc.Health.V1.Health.HealthClient(channel);
+        var reply = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(20));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
-            health.CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }, CallOptions.WithTimeout(TimeSpan.FromSeconds(20))));
-        Assert.Equal(StatusCode.NotFound, ex.Status);
+            health.CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }, deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, ex.StatusCode);
     }
 
-    public void Dispose() => _channel.Dispose();
+    public ValueTask DisposeAsync() => _clients.DisposeAsync();
 }

@@ -52,6 +52,7 @@ function serverStream(client, method, request, metadata, options) {
 const cases = {
   unary: () => unary(echo, 'Echo', { text: 'hello from grpc-js' }, authorized({ 'x-test': 'abc-123' }), seconds(10)),
   unauthenticated: () => unary(echo, 'Echo', { text: 'no token' }, new grpc.Metadata(), seconds(10)),
+  forbidden: () => unary(echo, 'AdminOnly', { text: 'not an admin' }, authorized(), seconds(10)),
   stream: () => serverStream(echo, 'Stream', { text: 'item', count: 20 }, authorized(), seconds(10)),
   // 2 s: long enough for the request to reach the server even on a loaded machine, so its cancellation is observable.
   deadline: () => unary(echo, 'Slow', { delay_ms: 30000 }, authorized(), { deadline: Date.now() + 2000 }),

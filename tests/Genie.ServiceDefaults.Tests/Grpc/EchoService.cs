@@ -1,21 +1,21 @@
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.Test.V1;
 using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.ServiceDefaults.Tests.Grpc;
 
-/// <summary>The server side of echo.proto; records what it observed so tests can assert on it.</summary>
-public sealed class EchoHandler(EchoObservations observations)
+/// <summary>echo.proto served like the services serve theirs; records what it observed so tests can assert on it.</summary>
+public sealed class EchoService(EchoObservations observations) : Test.V1.EchoService.EchoServiceBase
 {
-    public Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
+    public override Task<EchoReply> Echo(EchoRequest request, ServerCallContext context)
     {
         Interlocked.Increment(ref observations.EchoCalls);
         return Task.FromResult(Reply(request, context));
     }
 
-    public async Task Stream(EchoRequest request, IServerStreamWriter<EchoReply> responses, ServerCallContext context)
+    public override async Task Stream(EchoRequest request, IServerStreamWriter<EchoReply> responseStream, ServerCallContext context)
     {
         for (var i = 0; i < request.Count; i++)
         {
@@ -23,11 +23,11 @@ public sealed class EchoHandler(EchoObservations observations)
                 await Task.Delay(request.DelayMs, context.CancellationToken);
             var reply = Reply(request, context);
             reply.Index = i;
-            await responses.WriteAsync(reply);
+            await responseStream.WriteAsync(reply);
         }
     }
 
-    public async Task<EchoReply> Slow(EchoRequest request, ServerCallContext context)
+    public override async Task<EchoReply> Slow(EchoRequest request, ServerCallContext context)
     {
         observations.SlowStarted.TrySetResult();
         try
@@ -42,40 +42,42 @@ public sealed class EchoHandler(EchoObservations observations)
         return Reply(request, context);
     }
 
-    public Task<EchoReply> Fail(EchoRequest request, ServerCallContext context)
+    public override Task<EchoReply> Fail(EchoRequest request, ServerCallContext context)
     {
         context.ResponseTrailers.Add("x-detail", "failed on purpose");
-        throw new RpcException((StatusCode)request.StatusCode, request.Text);
+        throw new RpcException(new Status((StatusCode)request.StatusCode, request.Text));
     }
 
-    public Task<EchoReply> Boom(EchoRequest request, ServerCallContext context) =>
+    public override Task<EchoReply> Boom(EchoRequest request, ServerCallContext context) =>
         throw new InvalidOperationException("secret connection string Password=hunter2");
 
-    [MaxReceiveMessageSize(8 * 1024 * 1024)]
-    public Task<EchoReply> Big(EchoRequest request, ServerCallContext context) =>
+    public override Task<EchoReply> Big(EchoRequest request, ServerCallContext context) =>
         Task.FromResult(new EchoReply { Text = $"received {request.Payload.Length}", Payload = ByteString.CopyFrom(new byte[request.ReplySize]) });
 
-    [RequireRole(Roles.Admin)]
-    public Task<EchoReply> AdminOnly(EchoRequest request, ServerCallContext context) =>
+    [Authorize(Roles = Roles.Admin)]
+    public override Task<EchoReply> AdminOnly(EchoRequest request, ServerCallContext context) =>
         Task.FromResult(Reply(request, context));
 
-    [AllowAnonymousCall]
-    public Task<EchoReply> Public(EchoRequest request, ServerCallContext context) =>
+    [AllowAnonymous]
+    public override Task<EchoReply> Public(EchoRequest request, ServerCallContext context) =>
         Task.FromResult(Reply(request, context));
 
     private static EchoReply Reply(EchoRequest request, ServerCallContext context) => new()
     {
         Text = request.Text,
-        Caller = context.IsAuthenticated ? context.Caller.UserId : "",
-        Deadline = context.Deadline?.ToString("O") ?? "",
+        Caller = context.GetHttpContext().User.Identity?.IsAuthenticated == true ? context.GetCaller().UserId : "",
+        Deadline = context.Deadline == DateTime.MaxValue ? "" : new DateTimeOffset(context.Deadline).ToString("O"),
         Metadata = context.RequestHeaders.GetValue("x-test") ?? "",
     };
 }
 
-/// <summary>Signals from inside the handler, shared per server.</summary>
+/// <summary>Signals from inside the service, shared per host.</summary>
 public sealed class EchoObservations
 {
     public int EchoCalls;
+
+    /// <summary>What the readiness check reports.</summary>
+    public volatile bool Ready = true;
 
     public TaskCompletionSource SlowStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
