@@ -165,6 +165,8 @@ public sealed partial class ManifestTests
                 referenced.AddRange(s3.Select(e => ((string)e.Value!["name"]!, (string)e.Value["key"]!)));
         }
         Assert.Contains(("genie-auth", "signing-key"), referenced);
+        foreach (var key in new[] { "bot-token", "app-token", "signing-secret" })
+            Assert.Contains(("genie-slack", key), referenced);
         foreach (var (secret, key) in referenced.Distinct())
             Assert.True(created.Contains((secret, key)) || ByOperator(secret, key), $"Secret {secret} key {key}: neither README.md nor CloudNativePG creates it");
     }
@@ -208,13 +210,16 @@ public sealed partial class ManifestTests
     }
 
     [Theory, MemberData(nameof(Overlays))]
-    public async Task Only_the_portal_is_reachable_from_outside(string overlay)
+    public async Task Only_the_portal_and_the_slack_endpoints_are_reachable_from_outside(string overlay)
     {
         var objects = await RenderedOverlays.GetAsync(overlay);
         var ingress = objects.OfKind("Ingress").Single();
-        var backends = ingress["spec"]!["rules"]!.AsArray().SelectMany(r => r!["http"]!["paths"]!.AsArray())
-            .Select(p => (string?)p!["backend"]!["service"]!["name"]).Distinct();
-        Assert.Equal(["web"], backends);
+        var routes = ingress["spec"]!["rules"]!.AsArray().SelectMany(r => r!["http"]!["paths"]!.AsArray())
+            .Select(p => (Path: (string?)p!["path"], Service: (string?)p["backend"]!["service"]!["name"])).ToList();
+        Assert.Contains(("/", "web"), routes);
+        // Slack's Events API posts to /slack/events|interactivity|commands; nothing else of the Slack service is routed.
+        Assert.All(routes.Where(r => r.Service != "web"), r => Assert.Equal(("/slack/", "slack"), r));
+        var reachable = routes.Select(r => r.Service).ToHashSet();
         Assert.DoesNotContain(objects.OfKind("Service"), s => (string?)s["spec"]!["type"] is "LoadBalancer" or "NodePort");
 
         var policies = objects.OfKind("NetworkPolicy").ToList();
@@ -224,9 +229,13 @@ public sealed partial class ManifestTests
             Assert.Contains(selecting, p => p["spec"]!["policyTypes"]!.AsArray().Select(t => (string?)t).Order().SequenceEqual(["Egress", "Ingress"])
                 && p["spec"]!["ingress"] is null && p["spec"]!["egress"] is null);
             var fromOtherNamespaces = selecting.SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? [])
-                .SelectMany(rule => rule!["from"]?.AsArray() ?? []).Where(peer => peer!["namespaceSelector"] is not null || peer["ipBlock"] is not null);
-            if (service == "web")
+                .SelectMany(rule => rule!["from"]?.AsArray() ?? []).Where(peer => peer!["namespaceSelector"] is not null || peer["ipBlock"] is not null).ToList();
+            if (reachable.Contains(service))
+            {
                 Assert.NotEmpty(fromOtherNamespaces);
+                // From the Ingress controller only: no address ranges, no other namespace.
+                Assert.All(fromOtherNamespaces, peer => Assert.Equal("ingress-nginx", (string?)peer!["namespaceSelector"]?["matchLabels"]?["kubernetes.io/metadata.name"]));
+            }
             else
                 Assert.Empty(fromOtherNamespaces);
         }
@@ -258,8 +267,10 @@ public sealed partial class ManifestTests
         foreach (var deployment in objects.OfKind("Deployment"))
         {
             var hpa = objects.OfKind("HorizontalPodAutoscaler").SingleOrDefault(h => (string?)h["spec"]!["scaleTargetRef"]!["name"] == deployment.Name());
-            var pods = (int)(hpa?["spec"]!["maxReplicas"] ?? deployment["spec"]!["replicas"])!
-                + (int)(deployment["spec"]!["strategy"]?["rollingUpdate"]?["maxSurge"] ?? 1)!;
+            // Recreate stops the old pods before starting new ones: no surge pod.
+            var surge = (string?)deployment["spec"]!["strategy"]?["type"] == "Recreate"
+                ? 0 : (int)(deployment["spec"]!["strategy"]?["rollingUpdate"]?["maxSurge"] ?? 1)!;
+            var pods = (int)(hpa?["spec"]!["maxReplicas"] ?? deployment["spec"]!["replicas"])! + surge;
             var connectionString = Containers(deployment).Single()["env"]!.AsArray()
                 .Single(v => (string?)v!["name"] == "ConnectionStrings__genie")!["value"]!;
             var pool = new Npgsql.NpgsqlConnectionStringBuilder((string)connectionString!).MaxPoolSize;

@@ -6,7 +6,7 @@ namespace Genie.Deploy.Tests.Startup;
 
 /// <summary>
 /// The environment Kubernetes gives a Deployment's container: <c>envFrom</c> ConfigMaps, then
-/// <c>env</c> in order with <c>$(VAR)</c> expanded, Secret keys from <paramref name="secrets"/>.
+/// <c>env</c> in order with <c>$(VAR)</c> expanded, Secret keys from <paramref name="secrets"/> (optional ones may be missing).
 /// </summary>
 public static partial class ManifestEnvironment
 {
@@ -24,20 +24,23 @@ public static partial class ManifestEnvironment
         foreach (var variable in container["env"]?.AsArray() ?? [])
         {
             var name = (string)variable!["name"]!;
-            environment[name] = variable["value"] is { } value
+            var resolved = variable["value"] is { } value
                 ? Expand((string)value!, environment)
                 : Resolve(variable["valueFrom"]!, deployment, secrets, name);
+            // An optional Secret key no one created: Kubernetes leaves the variable out.
+            if (resolved is not null)
+                environment[name] = resolved;
         }
         return environment;
     }
 
-    private static string Resolve(JsonNode from, JsonObject deployment, IReadOnlyDictionary<(string, string), string> secrets, string name)
+    private static string? Resolve(JsonNode from, JsonObject deployment, IReadOnlyDictionary<(string, string), string> secrets, string name)
     {
         if (from["secretKeyRef"] is { } secretRef)
         {
             var key = ((string)secretRef["name"]!, (string)secretRef["key"]!);
-            return secrets.TryGetValue(key, out var value)
-                ? value
+            return secrets.TryGetValue(key, out var value) ? value
+                : (bool?)secretRef["optional"] == true ? null
                 : throw new InvalidOperationException($"{name} reads Secret {key.Item1} key {key.Item2}, which no one creates");
         }
         if (from["fieldRef"]?["fieldPath"] is { } field)
