@@ -19,9 +19,9 @@ public static class SlackServices
         var options = new SlackOptions();
         builder.Configuration.GetSection(SlackOptions.Section).Bind(options);
         services.AddSingleton(options);
-        services.AddGrpcClient<PortalClient>("web");
-        services.AddGrpcClient<AgentClient>("agent");
-        services.AddGrpcClient<LmsClient>("lmsbridge");
+        services.AddTypedGrpcClient<PortalClient>("web");
+        services.AddTypedGrpcClient<AgentClient>("agent");
+        services.AddTypedGrpcClient<LmsClient>("lmsbridge");
         services.AddSingleton<GenieBackends>();
         services.AddSingleton(sp => new SlackWebApi(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
