@@ -20,8 +20,9 @@ public static class PdfParser
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // PdfPig throws several exception types for files that are not PDFs or are damaged beyond reading.
-            throw new DocumentParseException($"{fileName} is not a valid PDF ({e.Message})", e);
+            // PdfPig throws several exception types for files that are not PDFs or are damaged beyond reading; their
+            // text ("Could not find the version header comment…") means nothing to the person who uploaded the file.
+            throw new DocumentParseException($"{fileName} is not a valid PDF", e);
         }
         using (document)
         {

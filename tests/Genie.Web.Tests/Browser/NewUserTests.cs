@@ -248,6 +248,40 @@ public sealed class NewUserTests(BrowserFixture browser, NewUserTests.Fixture sy
     }
 
     [Fact]
+    public async Task An_executable_named_pdf_is_refused_in_plain_words_and_the_next_upload_still_works()
+    {
+        var kb = await system.Hosts.Retrieval.CreateKbAsync("Installers");
+        var (context, page, errors) = await SignedInAsync(null);
+        await using var _ = context;
+        await page.GotoAsync($"/Dashboard/Knowledge/Base/{kb.Id}");
+
+        // A Windows executable renamed setup.pdf: the "MZ" header, then arbitrary bytes.
+        var executable = new byte[4096];
+        new Random(18).NextBytes(executable);
+        executable[0] = (byte)'M';
+        executable[1] = (byte)'Z';
+        await page.GetByLabel("Markdown, text, HTML, DOCX or PDF").SetInputFilesAsync(new FilePayload
+        {
+            Name = "setup.pdf",
+            MimeType = "application/pdf",
+            Buffer = executable,
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Upload and index" }).ClickAsync();
+        var alert = page.GetByRole(AriaRole.Alert);
+        await Expect(alert).ToHaveTextAsync("setup.pdf was not uploaded: setup.pdf is not a valid PDF.");
+        var shown = await page.Locator("#main").InnerTextAsync();
+        foreach (var raw in new[] { "Exception", "   at ", "PdfPig", "pdftotext", "version header" })
+            Assert.DoesNotContain(raw, shown);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Documents (0)" })).ToBeVisibleAsync();
+
+        await UploadAsync(page, "install.md", "# Installing\n\nRun the installer from the software portal.");
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Uploaded and indexed: install.md (1 chunk).");
+        await Expect(page.Locator("[data-test=documents] tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("[data-test=documents] .uri")).ToHaveTextAsync("install.md");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_citation_opens_its_document_in_the_portal_at_the_cited_section_and_only_for_readers()
     {
         var (context, page, errors) = await SignedInAsync(system.Learner, width: 390, height: 844);
