@@ -19,8 +19,11 @@ public sealed class ReminderDmTests(SlackSystem system) : IClassFixture<SlackSys
         var quiet = await StalledLearnerAsync();
         await CommandAsync(chose.SlackId, "reminders slack");
         await CommandAsync(quiet.SlackId, "reminders slack");
-        await system.LmsBridge.Client(Roles.Learner, quiet.Email).SetReminderPreferencesAsync(new ReminderPreferences { Quiet = true, Slack = true });
+        // The commands run in the background; quiet time is set only once both are confirmed, so the
+        // command's own read-modify-write of the preferences cannot overwrite it.
         await SlackSystem.WaitUntilAsync(() => Slack.EphemeralsFor(chose.SlackId).Any(t => t.StartsWith("Done")), "the confirmation");
+        await SlackSystem.WaitUntilAsync(() => Slack.EphemeralsFor(quiet.SlackId).Any(t => t.StartsWith("Done")), "the quiet learner's confirmation");
+        await system.LmsBridge.Client(Roles.Learner, quiet.Email).SetReminderPreferencesAsync(new ReminderPreferences { Quiet = true, Slack = true });
         await system.LmsBridge.SyncAsync();
 
         var delivery = system.Slack.Services.GetRequiredService<ReminderDelivery>();
