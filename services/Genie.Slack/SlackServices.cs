@@ -1,3 +1,6 @@
+using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Lms.V1;
+using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Clients;
 using Genie.Slack.Answering;
 using Genie.Slack.Backends;
@@ -19,9 +22,9 @@ public static class SlackServices
         var options = new SlackOptions();
         builder.Configuration.GetSection(SlackOptions.Section).Bind(options);
         services.AddSingleton(options);
-        services.AddTypedGrpcClient<PortalClient>("web");
-        services.AddTypedGrpcClient<AgentClient>("agent");
-        services.AddTypedGrpcClient<LmsClient>("lmsbridge");
+        services.AddServiceClient<PortalService.PortalServiceClient>("web");
+        services.AddServiceClient<AgentService.AgentServiceClient>("agent");
+        services.AddServiceClient<LmsService.LmsServiceClient>("lmsbridge");
         services.AddSingleton<GenieBackends>();
         services.AddSingleton(sp => new SlackWebApi(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },

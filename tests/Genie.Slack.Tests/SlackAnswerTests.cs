@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Slack.Answering;
 using Genie.Testing.FakeSlack;
 using Npgsql;

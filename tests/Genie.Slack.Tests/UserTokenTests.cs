@@ -1,9 +1,9 @@
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Web.Identity;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Genie.Slack.Tests;
@@ -38,14 +38,14 @@ public sealed class UserTokenTests(SlackSystem system) : IClassFixture<SlackSyst
 
         var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(token, email));
 
-        Assert.Equal(StatusCode.PermissionDenied, error.Status);
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 
     [Fact]
     public async Task No_token_is_unauthenticated()
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => CallAsync(null, "someone@genie.test"));
-        Assert.Equal(StatusCode.Unauthenticated, error.Status);
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
 
     [Fact]
@@ -59,10 +59,10 @@ public sealed class UserTokenTests(SlackSystem system) : IClassFixture<SlackSyst
         var unknown = await Assert.ThrowsAsync<RpcException>(() => CallAsync(Tokens.IssueForService("slack"), "nobody@genie.test"));
         var empty = await Assert.ThrowsAsync<RpcException>(() => CallAsync(Tokens.IssueForService("slack"), " "));
 
-        Assert.Equal(StatusCode.NotFound, deactivated.Status);
-        Assert.Equal(StatusCode.NotFound, unknown.Status);
-        Assert.Equal(StatusCode.InvalidArgument, empty.Status);
-        Assert.Contains("email", empty.Message);
+        Assert.Equal(StatusCode.NotFound, deactivated.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
+        Assert.Contains("email", empty.Status.Detail);
     }
 
     private UserStore Users => system.Portal.Services.GetRequiredService<UserStore>();
@@ -71,8 +71,8 @@ public sealed class UserTokenTests(SlackSystem system) : IClassFixture<SlackSyst
 
     private async Task<ExchangeTokenResponse> CallAsync(string? bearer, string email)
     {
-        using var channel = new GrpcChannel([new Uri(system.PortalGrpcAddress)]);
-        return await new PortalClient(channel).IssueUserTokenAsync(new IssueUserTokenRequest { Email = email },
-            CallOptions.WithTimeout(TimeSpan.FromSeconds(30), bearer));
+        using var channel = GrpcChannel.ForAddress(system.PortalGrpcAddress);
+        var options = bearer is null ? new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)) : BearerToken.Options(bearer, TimeSpan.FromSeconds(30));
+        return await new PortalService.PortalServiceClient(channel).IssueUserTokenAsync(new IssueUserTokenRequest { Email = email }, options);
     }
 }

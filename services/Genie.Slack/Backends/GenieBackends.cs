@@ -1,10 +1,10 @@
+using System.Runtime.CompilerServices;
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Core;
 
 namespace Genie.Slack.Backends;
 
@@ -13,7 +13,8 @@ namespace Genie.Slack.Backends;
 /// service credential; Agent answers and stores feedback acting as that user; LmsBridge hands over the
 /// reminders to deliver and keeps each learner's reminder preferences.
 /// </summary>
-public sealed class GenieBackends(PortalClient portal, AgentClient agent, LmsClient lms, TokenService tokens)
+public sealed class GenieBackends(
+    PortalService.PortalServiceClient portal, AgentService.AgentServiceClient agent, LmsService.LmsServiceClient lms, TokenService tokens)
 {
     public const string ServiceName = "slack";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
@@ -24,38 +25,42 @@ public sealed class GenieBackends(PortalClient portal, AgentClient agent, LmsCli
     {
         try
         {
-            var issued = await portal.IssueUserTokenAsync(new IssueUserTokenRequest { Email = email },
-                CallOptions.WithTimeout(CallTimeout, tokens.IssueForService(ServiceName), ct));
+            var issued = await portal.IssueUserTokenAsync(new IssueUserTokenRequest { Email = email }, AsService(ct));
             return new GenieUser(issued.UserId, issued.Email, issued.Role, issued.AccessToken, issued.ExpiresAt.ToDateTimeOffset());
         }
-        catch (RpcException e) when (e.Status == StatusCode.NotFound)
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
             return null;
         }
     }
 
-    public IAsyncEnumerable<ChatEvent> ChatAsync(GenieUser user, ChatRequest request, CancellationToken ct) =>
-        agent.Chat(request, CallOptions.WithTimeout(AnswerTimeout, user.Token, ct));
+    public async IAsyncEnumerable<ChatEvent> ChatAsync(GenieUser user, ChatRequest request, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var call = agent.Chat(request, BearerToken.Options(user.Token, AnswerTimeout, ct));
+        await foreach (var ev in call.ResponseStream.ReadAllAsync(ct))
+            yield return ev;
+    }
 
-    public Task<Feedback> SubmitFeedbackAsync(GenieUser user, string messageId, Rating rating, CancellationToken ct) =>
-        agent.SubmitFeedbackAsync(new SubmitFeedbackRequest { MessageId = messageId, Rating = rating },
-            CallOptions.WithTimeout(CallTimeout, user.Token, ct));
+    public async Task<Feedback> SubmitFeedbackAsync(GenieUser user, string messageId, Rating rating, CancellationToken ct) =>
+        await agent.SubmitFeedbackAsync(new SubmitFeedbackRequest { MessageId = messageId, Rating = rating }, AsUser(user, ct));
 
     public async Task<IReadOnlyList<SlackReminder>> RemindersToDeliverAsync(CancellationToken ct) =>
-        (await lms.ListSlackRemindersAsync(new ListSlackRemindersRequest(), CallOptions.WithTimeout(CallTimeout, tokens.IssueForService(ServiceName), ct))).Items;
+        (await lms.ListSlackRemindersAsync(new ListSlackRemindersRequest(), AsService(ct))).Items;
 
-    public Task MarkDeliveredAsync(string reminderId, CancellationToken ct) =>
-        lms.MarkReminderDeliveredAsync(new MarkReminderDeliveredRequest { ReminderId = reminderId, Channel = "slack" },
-            CallOptions.WithTimeout(CallTimeout, tokens.IssueForService(ServiceName), ct));
+    public async Task MarkDeliveredAsync(string reminderId, CancellationToken ct) =>
+        await lms.MarkReminderDeliveredAsync(new MarkReminderDeliveredRequest { ReminderId = reminderId, Channel = "slack" }, AsService(ct));
 
     /// <summary>Turns Slack delivery of the user's reminders on or off, keeping their quiet settings.</summary>
     public async Task<ReminderPreferences> SetSlackRemindersAsync(GenieUser user, bool slack, CancellationToken ct)
     {
-        var options = CallOptions.WithTimeout(CallTimeout, user.Token, ct);
-        var preferences = await lms.GetReminderPreferencesAsync(new GetReminderPreferencesRequest(), options);
+        var preferences = await lms.GetReminderPreferencesAsync(new GetReminderPreferencesRequest(), AsUser(user, ct));
         preferences.Slack = slack;
-        return await lms.SetReminderPreferencesAsync(preferences, options);
+        return await lms.SetReminderPreferencesAsync(preferences, AsUser(user, ct));
     }
+
+    private CallOptions AsService(CancellationToken ct) => BearerToken.Options(tokens.IssueForService(ServiceName), CallTimeout, ct);
+
+    private static CallOptions AsUser(GenieUser user, CancellationToken ct) => BearerToken.Options(user.Token, CallTimeout, ct);
 }
 
 /// <summary>A Genie user as Web vouched for them, with the token to act as them until it expires.</summary>
