@@ -5,11 +5,13 @@ using Genie.Agent.Knowledge;
 using Genie.Retrieval;
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Common.V1;
+using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Testing;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 // Chat latency of the Agent with the built-in model over real gRPC and PostgreSQL (search through the real
@@ -32,10 +34,10 @@ if (options.Search == "retrieval")
         ["Genie:Retrieval:Embedder:Provider"] = "builtin",
         [AuthOptions.SigningKeyKey] = signingKey,
     });
-    using var ingestChannel = new GrpcChannel([retrievalHost.GrpcAddress]);
+    using var ingestChannel = GrpcChannel.ForAddress(retrievalHost.GrpcAddress);
     var ingest = Stopwatch.StartNew();
-    chunkCount = await RetrievalCorpus.IngestAsync(new RetrievalClient(ingestChannel),
-        new CallOptions { BearerToken = retrievalHost.IssueToken(Roles.Admin, "bench-admin") }, options.DataFolder, options.Chunks);
+    chunkCount = await RetrievalCorpus.IngestAsync(new RetrievalService.RetrievalServiceClient(ingestChannel),
+        BearerToken.Options(retrievalHost.IssueToken(Roles.Admin, "bench-admin")), options.DataFolder, options.Chunks);
     // Measure a settled knowledge base, as after autovacuum: otherwise its vacuum and analyze of the fresh
     // chunks run during the chats and count as their CPU. Then let the service's cached term statistics expire.
     await using (var settle = new Npgsql.NpgsqlConnection(retrievalDatabase))
@@ -74,8 +76,8 @@ await using var host = await ServiceTestHost.StartAsync("agent", builder =>
     builder.AddAgent();
     if (search is not null) builder.Services.AddSingleton(search);
 }, agentSettings);
-using var channel = new GrpcChannel([host.GrpcAddress]);
-var client = new AgentClient(channel);
+using var channel = GrpcChannel.ForAddress(host.GrpcAddress);
+var client = new AgentService.AgentServiceClient(channel);
 
 if (options.Show)
 {
@@ -111,7 +113,7 @@ async Task MeasureUnary(string label, int concurrency, int perWorker)
         for (var i = 0; i < perWorker; i++)
         {
             var clock = Stopwatch.StartNew();
-            await client.GetServiceInfoAsync(new GetServiceInfoRequest(), new CallOptions { BearerToken = token });
+            await client.GetServiceInfoAsync(new GetServiceInfoRequest(), BearerToken.Options(token));
             local.Add(clock.Elapsed.TotalMilliseconds);
         }
         return local;
@@ -188,7 +190,7 @@ internal static class Chat
 
     public sealed record Result(Timing Timing, string Answer, IReadOnlyList<string> Citations);
 
-    public static async Task<Result> RunAsync(AgentClient client, string token, string question, string conversationId = "")
+    public static async Task<Result> RunAsync(AgentService.AgentServiceClient client, string token, string question, string conversationId = "")
     {
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null;
@@ -196,7 +198,8 @@ internal static class Chat
         var citations = new List<string>();
         var notCovered = false;
         string id = "", messageId = "";
-        await foreach (var e in client.Chat(new ChatRequest { Message = question, ConversationId = conversationId }, new CallOptions { BearerToken = token }))
+        using var call = client.Chat(new ChatRequest { Message = question, ConversationId = conversationId }, BearerToken.Options(token));
+        await foreach (var e in call.ResponseStream.ReadAllAsync())
         {
             switch (e.EventCase)
             {

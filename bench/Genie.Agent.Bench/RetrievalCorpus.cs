@@ -1,15 +1,13 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace Genie.Agent.Bench;
 
 /// <summary>Fills a knowledge base in the real Retrieval service with the 18F pages (repeated as copies) until it holds the wanted chunk count.</summary>
 public static class RetrievalCorpus
 {
-    public static async Task<int> IngestAsync(RetrievalClient retrieval, CallOptions admin, string dataFolder, int chunks)
+    public static async Task<int> IngestAsync(RetrievalService.RetrievalServiceClient retrieval, CallOptions admin, string dataFolder, int chunks)
     {
         var kb = await retrieval.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest
         {
@@ -40,10 +38,10 @@ public static class RetrievalCorpus
                     }, admin);
                     total += response.Document.ChunkCount;
                 }
-                catch (RpcException e) when (e.Status == StatusCode.Internal || e.Status == StatusCode.InvalidArgument)
+                catch (RpcException e) when (e.StatusCode is StatusCode.Internal or StatusCode.InvalidArgument)
                 {
                     // A page Retrieval cannot index is skipped (and reported once): the benchmark measures chat, not ingestion.
-                    if (copy == 0) Console.Error.WriteLine($"skipped {name}: {e.Detail}");
+                    if (copy == 0) Console.Error.WriteLine($"skipped {name}: {e.Status.Detail}");
                 }
             }
         }

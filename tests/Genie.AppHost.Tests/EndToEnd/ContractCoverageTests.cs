@@ -1,8 +1,8 @@
 using System.Reflection;
 using Genie.AppHost.Tests.Infrastructure;
 using Genie.Contracts.Common.V1;
-using Genie.ServiceDefaults.Grpc;
 using Google.Protobuf.Reflection;
+using Grpc.Core;
 
 namespace Genie.AppHost.Tests.EndToEnd;
 
