@@ -1,12 +1,10 @@
 using System.Net;
 using System.Reflection;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc.Server;
 using Genie.ServiceDefaults.Health;
 using Genie.ServiceDefaults.Hosting;
 using Genie.ServiceDefaults.Rpc;
 using Genie.ServiceDefaults.Telemetry;
-using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
@@ -20,8 +18,6 @@ namespace Genie.ServiceDefaults;
 /// <summary>What every Genie service shares, composed in one call each from Program.cs.</summary>
 public static class ServiceDefaultsExtensions
 {
-    private const string LiveTag = "live";
-
     /// <summary>
     /// Telemetry, health, the two Kestrel endpoints (grpc: HTTP/2, http: HTTP/1.1), token
     /// validation and the gRPC server with the standard health service.
@@ -42,26 +38,16 @@ public static class ServiceDefaultsExtensions
         builder.AddGenieGrpcServer();
         builder.Services.AddSingleton(sp => new TokenService(sp.GetRequiredService<AuthOptions>(), sp.GetRequiredService<TimeProvider>()));
 
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
-        builder.Services.AddSingleton<ReadinessProbe>();
-        builder.Services.AddGrpcServer(options =>
-        {
-            if (builder.Configuration.GetValue<int?>("Genie:Grpc:MaxReceiveMessageSize") is { } max)
-                options.MaxReceiveMessageSize = max;
-        });
-        builder.Services.AddGrpcService<HealthHandler>(HealthReflection.Descriptor.Services[0]);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);
         return builder;
     }
 
     /// <summary>gRPC on the HTTP/2 endpoint; <c>/health</c> (ready) and <c>/alive</c> on the HTTP/1.1 one.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        if (app.Services.GetServices<Rpc.GrpcServiceRegistration>().Any())
-            app.MapGenieGrpcServices();
-        else
-            app.UseGrpcEndpoint();
-        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadinessProbe.ReadyTag) || c.Tags.Contains(LiveTag) });
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = c => c.Tags.Contains(LiveTag) });
+        app.MapGenieGrpcServices();
+        app.MapHealthChecks("/health", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) || c.Tags.Contains(HealthTags.Live) });
+        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Live) });
         return app;
     }
 

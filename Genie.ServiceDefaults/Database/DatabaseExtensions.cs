@@ -36,7 +36,7 @@ public static class DatabaseExtensions
         {
             foreach (var check in options.Registrations.Where(r => r.Name == HealthCheckName))
             {
-                check.Tags.Add(Health.ReadinessProbe.ReadyTag);
+                check.Tags.Add(Health.HealthTags.Ready);
                 // A server that does not answer must make the service unready, not hang the probe.
                 if (check.Timeout == Timeout.InfiniteTimeSpan) check.Timeout = TimeSpan.FromSeconds(3);
             }

@@ -27,7 +27,7 @@ internal static class GrpcHealth
         {
             o.Delay = TimeSpan.Zero;
             o.Period = WatchPeriod;
-            o.Predicate = c => c.Tags.Contains(ReadinessProbe.ReadyTag);
+            o.Predicate = c => c.Tags.Contains(HealthTags.Ready);
         });
     }
 
@@ -37,5 +37,5 @@ internal static class GrpcHealth
     public static void MapGrpcHealth(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGrpcHealthChecksService().AllowAnonymous();
 
-    private static bool IsReadiness(HealthCheckMapContext context) => context.Tags.Contains(ReadinessProbe.ReadyTag);
+    private static bool IsReadiness(HealthCheckMapContext context) => context.Tags.Contains(HealthTags.Ready);
 }

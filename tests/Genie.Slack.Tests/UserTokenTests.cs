@@ -5,6 +5,7 @@ using Genie.Web.Identity;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Genie.Slack.Tests;
 
@@ -21,8 +22,10 @@ public sealed class UserTokenTests(SlackSystem system) : IClassFixture<SlackSyst
 
         Assert.Equal(genieId.ToString(), issued.UserId);
         Assert.Equal(Roles.Learner, issued.Role);
-        var (caller, _) = await Tokens.ValidateAsync(issued.AccessToken);
-        Assert.Equal(genieId.ToString(), caller!.UserId);
+        var validated = await new JsonWebTokenHandler().ValidateTokenAsync(issued.AccessToken,
+            GenieAuthentication.ValidationParameters(system.Portal.Services.GetRequiredService<AuthOptions>(), TimeProvider.System));
+        Assert.True(validated.IsValid);
+        Assert.Equal(genieId.ToString(), validated.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)!.Value);
         Assert.True(issued.ExpiresAt.ToDateTimeOffset() <= DateTimeOffset.UtcNow.AddMinutes(11));
     }
 

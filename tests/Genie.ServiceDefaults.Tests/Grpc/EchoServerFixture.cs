@@ -37,7 +37,7 @@ public sealed class EchoServerFixture : IAsyncLifetime
             // Stands in for the services' database readiness check; tests switch it off.
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("echo-ready",
                 sp => new DelegateHealthCheck(() => sp.GetRequiredService<EchoObservations>().Ready ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("switched off")),
-                HealthStatus.Unhealthy, [ReadinessProbe.ReadyTag]));
+                HealthStatus.Unhealthy, [HealthTags.Ready]));
         }, signingKey is null ? null : new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = signingKey });
 
     /// <summary>A client container as a service builds it: <c>AddServiceClient</c> over the given endpoints.</summary>

@@ -187,6 +187,14 @@ public sealed class EndpointConfigurationTests(EchoServerFixture server) : IClas
     }
 
     [Fact]
+    public async Task A_token_with_a_role_no_service_knows_is_refused()
+    {
+        var unknownRole = server.Host.Tokens.Issue("u", "u@x.test", "U", "superuser");
+        var ex = await Assert.ThrowsAsync<RpcException>(() => Client.EchoAsync(new EchoRequest(), BearerToken.Options(unknownRole)).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_role_is_permission_denied_and_the_right_role_passes()
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() => Client.AdminOnlyAsync(new EchoRequest(), server.As(Roles.Learner)).ResponseAsync);
