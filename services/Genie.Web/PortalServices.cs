@@ -1,6 +1,5 @@
 using Genie.Web.Setup;
-using Genie.Contracts.Portal.V1;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
 using Genie.Web.AccessTokens;
 using Genie.Web.Backends;
 using Genie.Web.SystemHealth;
@@ -54,7 +53,7 @@ public static class PortalServices
 
         services.AddBackends();
         services.AddSingleton<SystemStatus>();
-        services.AddGrpcService<PortalHandler>(PortalReflection.Descriptor.Services[0]);
+        services.AddGrpcService<PortalHandler>();
 
         services.AddDataProtection().SetApplicationName("genie-portal");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(

@@ -50,6 +50,21 @@ public sealed partial class McpTests(GenieSystem system)
     }
 
     [Fact]
+    public async Task Search_takes_a_knowledge_base_by_name_in_any_case_and_refuses_one_the_user_may_not_read()
+    {
+        var security = await NodeMcpClient.OverHttpAsync(Mcp, system.SecurityLearner.Token,
+            ("search_docs", new { query = "VPN certificate renew", knowledgeBase = "security" }),
+            ("search_docs", new { query = "building badge", knowledgeBase = " Handbook " }));
+
+        Assert.Null(security.ConnectError);
+        Assert.False(security.Results[0].IsError, security.Results[0].Text);
+        Assert.Contains("VPN access", security.Results[0].Text);
+        Assert.True(security.Results[1].IsError, security.Results[1].Text);
+        Assert.Contains("knowledgeBase: you have no knowledge base named 'Handbook'; readable ones: ", security.Results[1].Text);
+        Assert.Contains("Security", security.Results[1].Text.Split("readable ones: ")[1]);
+    }
+
+    [Fact]
     public async Task Two_users_with_different_grants_see_different_results()
     {
         (string, object) badge = ("search_docs", new { query = "building badge security desk" });

@@ -71,7 +71,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
             _ => page,
         };
 
-        public async Task<PortalClient> ClientForAsync(string role) => role switch
+        public async Task<PortalBrowser> ClientForAsync(string role) => role switch
         {
             "anonymous" => Host.CreateClient(),
             Roles.Learner => await Host.SignedInClientAsync(Learner),

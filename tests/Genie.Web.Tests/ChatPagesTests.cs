@@ -1,7 +1,7 @@
 using System.Net;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Testing.Hosts;
 using Genie.Web.Bots;
 using Genie.Web.Tests.Infrastructure;
@@ -32,7 +32,7 @@ public sealed class ChatPagesTests(ChatPagesTests.Fixture fixture) : IClassFixtu
         public async Task DisposeAsync() => await Hosts.DisposeAsync();
     }
 
-    private static async Task<IReadOnlyList<SseEvent>> AskStreamingAsync(PortalClient client, string question, string? conversation = null)
+    private static async Task<IReadOnlyList<SseEvent>> AskStreamingAsync(PortalBrowser client, string question, string? conversation = null)
     {
         var (_, page) = await client.GetPageAsync(conversation is null ? ChatUrl : ChatUrl + "&c=" + conversation);
         var token = page.QuerySelector("form[data-chat] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
@@ -65,7 +65,7 @@ public sealed class ChatPagesTests(ChatPagesTests.Fixture fixture) : IClassFixtu
         var answer = events[^1];
         Assert.Equal("answer", answer.Name);
         Assert.Contains("two business days", answer.Data.GetProperty("html").GetString());
-        var chips = PortalClient.Parse(answer.Data.GetProperty("citationsHtml").GetString()!);
+        var chips = PortalBrowser.Parse(answer.Data.GetProperty("citationsHtml").GetString()!);
         Assert.Contains("Building badges", chips.QuerySelector("details.cite .cite-title")!.TextContent);
 
         var conversation = events[0].Data.GetProperty("conversationId").GetString()!;

@@ -44,8 +44,8 @@ public sealed class IdentityTests(IdentityTests.Fixture fixture) : IClassFixture
         var unknown = await client.SignInAsync("nobody@genie.test", "not the password at all");
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
-        var wrongText = PortalClient.Parse(await wrong.Content.ReadAsStringAsync()).QuerySelector("[data-test=sign-in-error]")!.TextContent;
-        var unknownText = PortalClient.Parse(await unknown.Content.ReadAsStringAsync()).QuerySelector("[data-test=sign-in-error]")!.TextContent;
+        var wrongText = PortalBrowser.Parse(await wrong.Content.ReadAsStringAsync()).QuerySelector("[data-test=sign-in-error]")!.TextContent;
+        var unknownText = PortalBrowser.Parse(await unknown.Content.ReadAsStringAsync()).QuerySelector("[data-test=sign-in-error]")!.TextContent;
         Assert.Equal(wrongText, unknownText);
         Assert.Null(CookieNamed(client, "genie.auth"));
     }
@@ -204,15 +204,15 @@ public sealed class IdentityTests(IdentityTests.Fixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.OK, (await again.GetAsync("/Dashboard")).StatusCode);
     }
 
-    private static async Task<string> ErrorAfterSignInAsync(PortalClient client, string email, string password)
+    private static async Task<string> ErrorAfterSignInAsync(PortalBrowser client, string email, string password)
     {
         var response = await client.SignInAsync(email, password);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        return PortalClient.Parse(await response.Content.ReadAsStringAsync()).QuerySelector("[data-test=sign-in-error]")!.TextContent;
+        return PortalBrowser.Parse(await response.Content.ReadAsStringAsync()).QuerySelector("[data-test=sign-in-error]")!.TextContent;
     }
 
     private static string Token(string invitationPath) => Uri.UnescapeDataString(invitationPath[(invitationPath.IndexOf("token=", StringComparison.Ordinal) + 6)..]);
 
-    private static Cookie? CookieNamed(PortalClient client, string name) =>
+    private static Cookie? CookieNamed(PortalBrowser client, string name) =>
         client.Cookies.GetAllCookies().FirstOrDefault(c => c.Name == name);
 }

@@ -31,7 +31,7 @@ public sealed class KnowledgePagesTests(KnowledgePagesTests.Fixture fixture) : I
         }
 
         /// <summary>Creates a knowledge base through the page and returns its page URL.</summary>
-        public async Task<string> CreateKbAsync(PortalClient admin, string name)
+        public async Task<string> CreateKbAsync(PortalBrowser admin, string name)
         {
             var created = await admin.PostFormAsync("/Dashboard/Knowledge", [new("Name", name), new("Description", "test")], "/Dashboard/Knowledge?handler=Create");
             Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);

@@ -106,7 +106,7 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
         const string wrongKey = "wrong-key-0000000000";
         var response = await admin.PostFormAsync("/Admin/Lms", [new("Form.Domain", fixture.Lms.TalentLms.Domain), new("Form.ApiKey", wrongKey)], "/Admin/Lms?handler=Test");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var page = PortalClient.Parse(await response.Content.ReadAsStringAsync());
+        var page = PortalBrowser.Parse(await response.Content.ReadAsStringAsync());
         var result = page.QuerySelector("[data-test=test-result]")!;
         Assert.Equal("false", result.GetAttribute("data-ok"));
         Assert.Contains("(HTTP 401)", result.TextContent);
@@ -117,7 +117,7 @@ public sealed class LmsPagesTests(LmsPagesTests.Fixture fixture) : IClassFixture
 
         // The stored key still works.
         var again = await admin.PostFormAsync("/Admin/Lms", [new("Form.Domain", ""), new("Form.ApiKey", "")], "/Admin/Lms?handler=Test");
-        var ok = PortalClient.Parse(await again.Content.ReadAsStringAsync()).QuerySelector("[data-test=test-result]")!;
+        var ok = PortalBrowser.Parse(await again.Content.ReadAsStringAsync()).QuerySelector("[data-test=test-result]")!;
         Assert.Equal("true", ok.GetAttribute("data-ok"));
         Assert.Contains("4 users, 2 courses", ok.TextContent);
     }

@@ -1,10 +1,10 @@
 using System.Net;
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Web.Identity;
 using Genie.Web.Tests.Infrastructure;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 
 namespace Genie.Web.Tests;
@@ -12,14 +12,15 @@ namespace Genie.Web.Tests;
 /// <summary>Personal access tokens: created once in the portal, exchanged for JWTs over real gRPC.</summary>
 public sealed class PortalServiceTests : IAsyncLifetime
 {
-    private const string Exchange = "/genie.portal.v1.PortalService/ExchangeToken";
     private PortalHost _host = null!;
     private GrpcChannel _channel = null!;
+    private PortalService.PortalServiceClient _portal = null!;
 
     public async Task InitializeAsync()
     {
         _host = await PortalHost.StartAsync();
-        _channel = new GrpcChannel([new Uri(_host.Get<IConfiguration>()["Kestrel:Endpoints:grpc:Url"]!)]);
+        _channel = GrpcChannel.ForAddress(_host.Get<IConfiguration>()["Kestrel:Endpoints:grpc:Url"]!);
+        _portal = new PortalService.PortalServiceClient(_channel);
     }
 
     public async Task DisposeAsync()
@@ -35,15 +36,14 @@ public sealed class PortalServiceTests : IAsyncLifetime
         using var client = await _host.SignedInClientAsync(user);
         var created = await client.PostFormAsync("/Me/Tokens", new { Name = "docs-cli" }, "/Me/Tokens?handler=Create");
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        var secret = PortalClient.Parse(await created.Content.ReadAsStringAsync()).QuerySelector("#new-secret")!.TextContent.Trim();
+        var secret = PortalBrowser.Parse(await created.Content.ReadAsStringAsync()).QuerySelector("#new-secret")!.TextContent.Trim();
         Assert.StartsWith("genie_pat_", secret);
 
         var (_, list) = await client.GetPageAsync("/Me/Tokens");
         Assert.DoesNotContain(secret, list.Body!.InnerHtml);
         Assert.Contains("docs-cli", list.Body.TextContent);
 
-        var response = await _channel.UnaryAsync<ExchangeTokenRequest, ExchangeTokenResponse>(Exchange,
-            new ExchangeTokenRequest { PersonalAccessToken = secret, LifetimeSeconds = 120 });
+        var response = await _portal.ExchangeTokenAsync(new ExchangeTokenRequest { PersonalAccessToken = secret, LifetimeSeconds = 120 });
         var (caller, error) = await _host.Get<TokenService>().ValidateAsync(response.AccessToken);
         Assert.Null(error);
         Assert.Equal(user.Id.ToString(), caller!.UserId);
@@ -66,13 +66,13 @@ public sealed class PortalServiceTests : IAsyncLifetime
         var revoke = await client.PostFormAsync("/Me/Tokens", [new("id", token.Id.ToString())], "/Me/Tokens?handler=Revoke");
         Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
         var revoked = await Assert.ThrowsAsync<RpcException>(() => ExchangeAsync(secret));
-        Assert.Equal(StatusCode.Unauthenticated, revoked.Status);
+        Assert.Equal(StatusCode.Unauthenticated, revoked.StatusCode);
 
         Assert.NotNull(await ExchangeAsync(second));
         var before = await _host.Get<UserStore>().FindByIdAsync(user.Id);
         await _host.Get<UserAdministration>().UpdateAsync(Audit.AuditActor.System, before!, new UserChange(before!.DisplayName, before.Role, false));
         var deactivated = await Assert.ThrowsAsync<RpcException>(() => ExchangeAsync(second));
-        Assert.Equal(StatusCode.Unauthenticated, deactivated.Status);
+        Assert.Equal(StatusCode.Unauthenticated, deactivated.StatusCode);
     }
 
     [Fact]
@@ -90,16 +90,15 @@ public sealed class PortalServiceTests : IAsyncLifetime
     public async Task Bad_requests_name_the_field()
     {
         var empty = await Assert.ThrowsAsync<RpcException>(() => ExchangeAsync(""));
-        Assert.Equal(StatusCode.InvalidArgument, empty.Status);
-        Assert.StartsWith("personal_access_token", empty.Detail);
-        var lifetime = await Assert.ThrowsAsync<RpcException>(() => _channel.UnaryAsync<ExchangeTokenRequest, ExchangeTokenResponse>(Exchange,
-            new ExchangeTokenRequest { PersonalAccessToken = "genie_pat_x", LifetimeSeconds = 86400 }));
-        Assert.Equal(StatusCode.InvalidArgument, lifetime.Status);
-        Assert.StartsWith("lifetime_seconds", lifetime.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, empty.StatusCode);
+        Assert.StartsWith("personal_access_token", empty.Status.Detail);
+        var lifetime = await Assert.ThrowsAsync<RpcException>(() => _portal.ExchangeTokenAsync(new ExchangeTokenRequest { PersonalAccessToken = "genie_pat_x", LifetimeSeconds = 86400 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, lifetime.StatusCode);
+        Assert.StartsWith("lifetime_seconds", lifetime.Status.Detail);
         var unknown = await Assert.ThrowsAsync<RpcException>(() => ExchangeAsync("genie_pat_" + new string('a', 43)));
-        Assert.Equal(StatusCode.Unauthenticated, unknown.Status);
+        Assert.Equal(StatusCode.Unauthenticated, unknown.StatusCode);
     }
 
     private Task<ExchangeTokenResponse> ExchangeAsync(string secret) =>
-        _channel.UnaryAsync<ExchangeTokenRequest, ExchangeTokenResponse>(Exchange, new ExchangeTokenRequest { PersonalAccessToken = secret });
+        _portal.ExchangeTokenAsync(new ExchangeTokenRequest { PersonalAccessToken = secret }).ResponseAsync;
 }

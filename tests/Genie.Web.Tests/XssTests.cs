@@ -51,7 +51,7 @@ public sealed class XssTests(XssTests.Fixture fixture) : IClassFixture<XssTests.
     }
 
     /// <summary>The page has no script element but our own file, and shows the payload as visible text.</summary>
-    internal static async Task AssertRendersAsTextAsync(PortalClient client, string path, string payload = Payload)
+    internal static async Task AssertRendersAsTextAsync(PortalBrowser client, string path, string payload = Payload)
     {
         var (response, page) = await client.GetPageAsync(path);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -8,9 +8,7 @@ public static class KnowledgeBaseLookup
     public static async Task<KnowledgeBase> FindAsync(GenieSession session, string nameOrId, CancellationToken ct)
     {
         var wanted = nameOrId.Trim();
-        var all = (await session.UnaryAsync(o => session.Retrieval.ListKnowledgeBasesAsync(new ListKnowledgeBasesRequest(), o), ct)).KnowledgeBases;
-        return all.FirstOrDefault(k => k.Id == wanted)
-            ?? all.FirstOrDefault(k => string.Equals(k.Name, wanted, StringComparison.OrdinalIgnoreCase))
-            ?? throw new CliException($"no knowledge base named '{wanted}' that you may read (see 'genie kb list')");
+        var all = await session.UnaryAsync(o => session.Retrieval.ListKnowledgeBasesAsync(new ListKnowledgeBasesRequest(), o), ct);
+        return all.Find(wanted) ?? throw new CliException($"no knowledge base named '{wanted}' that you may read (see 'genie kb list')");
     }
 }

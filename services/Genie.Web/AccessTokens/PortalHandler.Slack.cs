@@ -1,8 +1,9 @@
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Server;
+using Genie.ServiceDefaults.Rpc;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Genie.Web.AccessTokens;
 
@@ -12,18 +13,18 @@ public sealed partial class PortalHandler
     public const string SlackServiceSubject = "service:slack";
 
     /// <summary>A user token for the Slack adapter, which has verified the person's e-mail with Slack.</summary>
-    [RequireRole(Roles.Service)]
-    public async Task<ExchangeTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context)
+    [Authorize(Roles = Roles.Service)]
+    public override async Task<ExchangeTokenResponse> IssueUserToken(IssueUserTokenRequest request, ServerCallContext context)
     {
-        if (context.Caller.UserId != SlackServiceSubject)
-            throw RpcException.PermissionDenied("Only the Slack service may ask for a user's token.");
+        if (context.GetCaller().UserId != SlackServiceSubject)
+            throw RpcErrors.PermissionDenied("Only the Slack service may ask for a user's token.");
         if (string.IsNullOrWhiteSpace(request.Email))
-            throw RpcException.InvalidArgument("email", "is required");
+            throw RpcErrors.InvalidArgument("email", "is required");
         if (request.LifetimeSeconds != 0 && request.LifetimeSeconds is < 60 or > 3600)
-            throw RpcException.InvalidArgument("lifetime_seconds", "must be between 60 and 3600 (or 0 for the default of 600)");
+            throw RpcErrors.InvalidArgument("lifetime_seconds", "must be between 60 and 3600 (or 0 for the default of 600)");
         var user = await users.FindByEmailAsync(request.Email, context.CancellationToken);
         if (user is not { Active: true })
-            throw new RpcException(StatusCode.NotFound, "email: no active Genie user has this e-mail");
+            throw RpcErrors.Of(StatusCode.NotFound, "email: no active Genie user has this e-mail");
         var lifetime = request.LifetimeSeconds == 0 ? DefaultLifetime : TimeSpan.FromSeconds(request.LifetimeSeconds);
         return new ExchangeTokenResponse
         {

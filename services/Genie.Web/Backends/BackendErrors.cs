@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Logging;
 
@@ -8,12 +8,12 @@ namespace Genie.Web.Backends;
 /// <summary>Turns a failed gRPC call into words for a person, and INVALID_ARGUMENT details into form errors.</summary>
 public static partial class BackendErrors
 {
-    public static string Describe(RpcException e, string service) => e.Status switch
+    public static string Describe(RpcException e, string service) => e.StatusCode switch
     {
-        StatusCode.Unavailable or StatusCode.DeadlineExceeded => $"{service} is not available right now: {e.Detail}",
+        StatusCode.Unavailable or StatusCode.DeadlineExceeded => $"{service} is not available right now: {e.Status.Detail}",
         StatusCode.PermissionDenied or StatusCode.NotFound or StatusCode.InvalidArgument or StatusCode.FailedPrecondition
-            or StatusCode.Aborted or StatusCode.AlreadyExists => Plain(e.Detail),
-        _ => $"{service} answered {e.Status}: {e.Detail}",
+            or StatusCode.Aborted or StatusCode.AlreadyExists => Plain(e.Status.Detail),
+        _ => $"{service} answered {e.StatusCode}: {e.Status.Detail}",
     };
 
     /// <summary>
@@ -22,9 +22,9 @@ public static partial class BackendErrors
     /// </summary>
     public static string ForLearner(RpcException e, string service, ILogger logger)
     {
-        if (e.Status is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded))
+        if (e.StatusCode is not (StatusCode.Unavailable or StatusCode.DeadlineExceeded))
             return Describe(e, service);
-        logger.LogWarning("{Service} could not be reached for a learner page: {Status} {Detail}", service, e.Status, e.Detail);
+        logger.LogWarning("{Service} could not be reached for a learner page: {Status} {Detail}", service, e.StatusCode, e.Status.Detail);
         return $"{service} is not available right now. Please try again in a moment.";
     }
 
@@ -34,13 +34,13 @@ public static partial class BackendErrors
     /// </summary>
     public static bool AddToModelState(RpcException e, ModelStateDictionary modelState, IReadOnlyDictionary<string, string> fields)
     {
-        if (e.Status != StatusCode.InvalidArgument)
+        if (e.StatusCode != StatusCode.InvalidArgument)
             return false;
-        var parts = e.Detail.Split(": ", 2);
+        var parts = e.Status.Detail.Split(": ", 2);
         if (parts.Length == 2 && fields.TryGetValue(parts[0], out var key))
             modelState.AddModelError(key, Capitalise(parts[1]));
         else
-            modelState.AddModelError("", e.Detail);
+            modelState.AddModelError("", e.Status.Detail);
         return true;
     }
 

@@ -1,8 +1,12 @@
 using System.Security.Claims;
+using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Lms.V1;
+using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc.Client;
 using Genie.Web.Identity;
+using Grpc.Core;
+using Grpc.Health.V1;
 
 namespace Genie.Web.Backends;
 
@@ -22,13 +26,19 @@ public static class BackendServices
 
     public static IServiceCollection AddBackends(this IServiceCollection services)
     {
-        services.AddTypedGrpcClient<RetrievalClient>(Retrieval);
-        services.AddTypedGrpcClient<AgentClient>(Agent);
-        services.AddTypedGrpcClient<LmsClient>(LmsBridge);
+        services.AddServiceClient<RetrievalService.RetrievalServiceClient>(Retrieval);
+        services.AddServiceClient<AgentService.AgentServiceClient>(Agent);
+        services.AddServiceClient<LmsService.LmsServiceClient>(LmsBridge);
+        // grpc.health.v1 answers anonymous callers, so these need neither token nor interceptor.
+        foreach (var (name, _, _) in All)
+            services.AddGrpcClient<Health.HealthClient>(HealthClientName(name), o => o.Address = new Uri($"http://_grpc.{name}"))
+                .AddServiceDiscovery();
         services.AddSingleton<UserCalls>();
         services.AddSingleton<BackendClients>();
         return services;
     }
+
+    public static string HealthClientName(string service) => "health-" + service;
 }
 
 /// <summary>
@@ -39,10 +49,6 @@ public sealed class UserCalls(TokenService tokens)
 {
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromMinutes(5);
 
-    public CallOptions For(ClaimsPrincipal user, CancellationToken ct, TimeSpan? timeout = null) => new()
-    {
-        BearerToken = tokens.Issue(user.UserId().ToString(), user.Email(), user.DisplayName(), user.Role(), TokenLifetime),
-        Deadline = timeout is { } t ? DateTimeOffset.UtcNow + t : null,
-        CancellationToken = ct,
-    };
+    public CallOptions For(ClaimsPrincipal user, CancellationToken ct, TimeSpan? timeout = null) =>
+        BearerToken.Options(tokens.Issue(user.UserId().ToString(), user.Email(), user.DisplayName(), user.Role(), TokenLifetime), timeout, ct);
 }

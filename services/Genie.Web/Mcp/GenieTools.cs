@@ -5,8 +5,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Identity;
 using ModelContextProtocol;
@@ -89,7 +88,7 @@ public sealed class GenieTools(BackendClients backends, UserCalls calls, IHttpCo
             var answer = new StringBuilder();
             var citations = new List<Citation>();
             var conversation = "";
-            await foreach (var e in backends.Agent.Chat(request, calls.For(User, cancellationToken, AnswerTimeout)).WithCancellation(cancellationToken))
+            await foreach (var e in backends.Agent.Chat(request, calls.For(User, cancellationToken, AnswerTimeout)).ResponseStream.ReadAllAsync(cancellationToken))
             {
                 switch (e.EventCase)
                 {
@@ -184,9 +183,7 @@ public sealed class GenieTools(BackendClients backends, UserCalls calls, IHttpCo
     private async Task<string> KnowledgeBaseIdAsync(string nameOrId, CallOptions options)
     {
         var all = await backends.Retrieval.ListKnowledgeBasesAsync(new ListKnowledgeBasesRequest(), options);
-        var kb = all.KnowledgeBases.FirstOrDefault(k => k.Id == nameOrId.Trim())
-            ?? all.KnowledgeBases.FirstOrDefault(k => string.Equals(k.Name, nameOrId.Trim(), StringComparison.OrdinalIgnoreCase));
-        return kb?.Id ?? throw new McpException($"knowledgeBase: you have no knowledge base named '{nameOrId.Trim()}'; readable ones: "
+        return all.Find(nameOrId)?.Id ?? throw new McpException($"knowledgeBase: you have no knowledge base named '{nameOrId.Trim()}'; readable ones: "
             + (all.KnowledgeBases.Count == 0 ? "none" : string.Join(", ", all.KnowledgeBases.Select(k => k.Name))));
     }
 
@@ -199,12 +196,12 @@ public sealed class GenieTools(BackendClients backends, UserCalls calls, IHttpCo
         }
         catch (RpcException e)
         {
-            throw new McpException(e.Status switch
+            throw new McpException(e.StatusCode switch
             {
-                StatusCode.NotFound => "Not found: " + e.Detail,
-                StatusCode.PermissionDenied => "You may not read that: " + e.Detail,
-                StatusCode.Unavailable => "Genie's backend is unavailable right now: " + e.Detail,
-                _ => e.Detail,
+                StatusCode.NotFound => "Not found: " + e.Status.Detail,
+                StatusCode.PermissionDenied => "You may not read that: " + e.Status.Detail,
+                StatusCode.Unavailable => "Genie's backend is unavailable right now: " + e.Status.Detail,
+                _ => e.Status.Detail,
             });
         }
     }

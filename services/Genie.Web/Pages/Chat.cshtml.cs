@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Genie.Contracts.Agent.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Bots;
 using Genie.Web.Chat;
@@ -71,7 +71,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
             var conversation = ConversationId;
             try
             {
-                await foreach (var e in backends.Agent.Chat(request, calls.For(User, ct, AnswerTimeout)).WithCancellation(ct))
+                await foreach (var e in backends.Agent.Chat(request, calls.For(User, ct, AnswerTimeout)).ResponseStream.ReadAllAsync(ct))
                 {
                     if (e.Started is { } started)
                         conversation = started.ConversationId;
@@ -89,7 +89,7 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
         IReadOnlyList<Citation> citations = [];
         try
         {
-            await foreach (var e in backends.Agent.Chat(request, calls.For(User, ct, AnswerTimeout)).WithCancellation(ct))
+            await foreach (var e in backends.Agent.Chat(request, calls.For(User, ct, AnswerTimeout)).ResponseStream.ReadAllAsync(ct))
             {
                 switch (e.EventCase)
                 {

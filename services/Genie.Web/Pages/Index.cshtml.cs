@@ -1,5 +1,5 @@
 using Genie.Contracts.Lms.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Bots;
 using Genie.Web.Identity;
@@ -44,8 +44,8 @@ public sealed class IndexModel(BotAssignments assignments, BackendClients backen
         }
         catch (RpcException e)
         {
-            if (e.Status != Genie.ServiceDefaults.Grpc.StatusCode.Unavailable)
-                logger.LogWarning("Reminders for the home page failed: {Status} {Detail}", e.Status, e.Detail);
+            if (e.StatusCode != Grpc.Core.StatusCode.Unavailable)
+                logger.LogWarning("Reminders for the home page failed: {Status} {Detail}", e.StatusCode, e.Status.Detail);
             return [];
         }
     }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Genie.Contracts.Agent.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

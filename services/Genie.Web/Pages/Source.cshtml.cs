@@ -1,10 +1,10 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Chat;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using GrpcStatus = Genie.ServiceDefaults.Grpc.StatusCode;
+using GrpcStatus = Grpc.Core.StatusCode;
 
 namespace Genie.Web.Pages;
 
@@ -31,7 +31,7 @@ public sealed class SourceModel(BackendClients backends, UserCalls calls, ILogge
             Document = await backends.Retrieval.GetDocumentAsync(new GetDocumentRequest { Id = chunk.DocumentId, IncludeChunks = true }, options);
             return Page();
         }
-        catch (RpcException e) when (e.Status is GrpcStatus.NotFound or GrpcStatus.InvalidArgument or GrpcStatus.PermissionDenied)
+        catch (RpcException e) when (e.StatusCode is GrpcStatus.NotFound or GrpcStatus.InvalidArgument or GrpcStatus.PermissionDenied)
         {
             return NotFound(); // not there, or not readable by this person: the same answer either way
         }

@@ -1,6 +1,6 @@
 using Dapper;
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Bots;
 using Npgsql;
@@ -50,7 +50,7 @@ public sealed class FirstRunChecklist(NpgsqlDataSource db, BotAssignments bots, 
         }
         catch (RpcException e)
         {
-            logger.LogWarning("Knowledge bases for the setup checklist are not available: {Status} {Detail}", e.Status, e.Detail);
+            logger.LogWarning("Knowledge bases for the setup checklist are not available: {Status} {Detail}", e.StatusCode, e.Status.Detail);
             return [];
         }
     }

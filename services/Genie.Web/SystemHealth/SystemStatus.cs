@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Security.Claims;
 using Genie.Contracts.Common.V1;
-using Genie.ServiceDefaults.Clients;
-using Genie.ServiceDefaults.Grpc;
-using Genie.ServiceDefaults.Grpc.Client;
+using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Lms.V1;
+using Genie.Contracts.Retrieval.V1;
+using Grpc.Core;
 using Genie.ServiceDefaults.Hosting;
 using Genie.Web.Backends;
 using Grpc.Health.V1;
@@ -21,7 +22,7 @@ public sealed record ServiceStatus(
     long? LatencyMs);
 
 /// <summary>Each service's gRPC health check and version, asked in parallel with a short deadline.</summary>
-public sealed class SystemStatus(IServiceProvider services, UserCalls calls, ServiceInfoProvider self)
+public sealed class SystemStatus(BackendClients backends, UserCalls calls, ServiceInfoProvider self)
 {
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
 
@@ -34,20 +35,13 @@ public sealed class SystemStatus(IServiceProvider services, UserCalls calls, Ser
 
     private async Task<ServiceStatus> CheckAsync(string name, string title, string purpose, ClaimsPrincipal user, CancellationToken ct)
     {
-        GrpcChannel channel;
-        try
-        {
-            channel = services.GetRequiredKeyedService<GrpcChannel>(name);
-        }
-        catch (InvalidOperationException)
-        {
+        var endpoints = backends.Endpoints(name);
+        if (endpoints.Count == 0)
             return new ServiceStatus(name, title, purpose, "not configured", $"services__{name}__grpc__0 is not set", [], null, null);
-        }
-        var endpoints = channel.Endpoints.Select(e => e.ToString()).ToList();
         var watch = Stopwatch.StartNew();
         try
         {
-            var health = await new HealthClient(channel).CheckAsync(new HealthCheckRequest(), CallOptions.WithTimeout(Deadline, ct: ct));
+            var health = await backends.Health(name).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + Deadline, cancellationToken: ct);
             var latency = watch.ElapsedMilliseconds;
             if (health.Status != HealthCheckResponse.Types.ServingStatus.Serving)
                 return new ServiceStatus(name, title, purpose, "not serving", health.Status.ToString(), endpoints, null, latency);
@@ -58,19 +52,19 @@ public sealed class SystemStatus(IServiceProvider services, UserCalls calls, Ser
             }
             catch (RpcException ex)
             {
-                return new ServiceStatus(name, title, purpose, "serving", $"version unavailable ({ex.Status}: {ex.Detail})", endpoints, null, latency);
+                return new ServiceStatus(name, title, purpose, "serving", $"version unavailable ({ex.StatusCode}: {ex.Status.Detail})", endpoints, null, latency);
             }
         }
         catch (RpcException ex)
         {
-            return new ServiceStatus(name, title, purpose, "unreachable", $"{ex.Status}: {ex.Detail}", endpoints, null, null);
+            return new ServiceStatus(name, title, purpose, "unreachable", $"{ex.StatusCode}: {ex.Status.Detail}", endpoints, null, null);
         }
     }
 
-    private Task<ServiceInfo> InfoAsync(string name, CallOptions options) => name switch
+    private async Task<ServiceInfo> InfoAsync(string name, CallOptions options) => name switch
     {
-        BackendServices.Retrieval => services.GetRequiredService<RetrievalClient>().GetServiceInfoAsync(new GetServiceInfoRequest(), options),
-        BackendServices.Agent => services.GetRequiredService<AgentClient>().GetServiceInfoAsync(new GetServiceInfoRequest(), options),
-        _ => services.GetRequiredService<LmsClient>().GetServiceInfoAsync(new GetServiceInfoRequest(), options),
+        BackendServices.Retrieval => await backends.Retrieval.GetServiceInfoAsync(new GetServiceInfoRequest(), options),
+        BackendServices.Agent => await backends.Agent.GetServiceInfoAsync(new GetServiceInfoRequest(), options),
+        _ => await backends.Lms.GetServiceInfoAsync(new GetServiceInfoRequest(), options),
     };
 }

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Testing.FakeOllama;
 using Genie.Web.Bots;
 using Genie.Web.Tests.Infrastructure;
@@ -149,7 +149,7 @@ public sealed class ChatFlowTests(BrowserFixture browser, ChatFlowTests.Fixture 
                     new GetConversationRequest { ConversationId = conversationId }, system.Hosts.Agent.As(system.Learner));
                 return conversation.Messages.Last(m => m.Role == "assistant");
             }
-            catch (RpcException e) when (e.Status == StatusCode.NotFound)
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
             {
                 // the turn (and with a new conversation, the conversation) is stored in one transaction as the call ends
             }

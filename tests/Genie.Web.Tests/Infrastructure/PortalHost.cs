@@ -38,7 +38,7 @@ public sealed class PortalHost : IAsyncDisposable
         return new PortalHost(web.App, web.HttpAddress, web.ConnectionString);
     }
 
-    public PortalClient CreateClient() => new(BaseAddress);
+    public PortalBrowser CreateClient() => new(BaseAddress);
 
     public async Task<NpgsqlConnection> OpenDatabaseAsync()
     {

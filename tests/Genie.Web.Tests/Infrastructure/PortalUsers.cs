@@ -23,7 +23,7 @@ public static class PortalUsers
         return new TestUser(created.UserId, email, password, created.InvitationLink);
     }
 
-    public static async Task<PortalClient> SignedInClientAsync(this PortalHost host, TestUser user)
+    public static async Task<PortalBrowser> SignedInClientAsync(this PortalHost host, TestUser user)
     {
         var client = host.CreateClient();
         var response = await client.SignInAsync(user.Email, user.Password);
@@ -32,7 +32,7 @@ public static class PortalUsers
         return client;
     }
 
-    public static async Task<PortalClient> SignedInAdminAsync(this PortalHost host)
+    public static async Task<PortalBrowser> SignedInAdminAsync(this PortalHost host)
     {
         var client = host.CreateClient();
         var response = await client.SignInAsync(PortalHost.AdminEmail, PortalHost.AdminPassword);

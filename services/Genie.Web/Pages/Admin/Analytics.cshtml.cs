@@ -1,6 +1,6 @@
 using System.Globalization;
 using Genie.Contracts.Agent.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Charts;
 using Google.Protobuf.WellKnownTypes;

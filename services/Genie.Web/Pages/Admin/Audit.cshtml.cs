@@ -1,5 +1,5 @@
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Audit;
 using Genie.Web.Backends;
 using Genie.Web.Pages.Shared;
@@ -46,7 +46,7 @@ public sealed class AuditModel(AuditLog audit, BackendClients backends, UserCall
         }
         catch (RpcException e)
         {
-            logger.LogWarning("Knowledge-base names for the audit log are not available: {Status} {Detail}", e.Status, e.Detail);
+            logger.LogWarning("Knowledge-base names for the audit log are not available: {Status} {Detail}", e.StatusCode, e.Status.Detail);
             return new Dictionary<string, string>();
         }
     }

@@ -1,5 +1,5 @@
 using Genie.Contracts.Agent.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Backends;
 using Genie.Web.Identity;
 using Genie.Web.Pages.Shared;

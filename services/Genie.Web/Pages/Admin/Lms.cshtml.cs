@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Genie.Contracts.Lms.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Audit;
 using Genie.Web.Backends;
 using Genie.Web.Learning;
@@ -112,7 +112,7 @@ public sealed class LmsModel(BackendClients backends, UserCalls calls, AuditLog 
             await ServerSentEvents.StartAsync(Response);
             try
             {
-                await foreach (var step in backends.Lms.SyncNow(new SyncNowRequest(), Call(TimeSpan.FromMinutes(30))).WithCancellation(ct))
+                await foreach (var step in backends.Lms.SyncNow(new SyncNowRequest(), Call(TimeSpan.FromMinutes(30))).ResponseStream.ReadAllAsync(ct))
                     await ServerSentEvents.WriteAsync(Response, step.Run is null ? "progress" : "done", SyncEvent(step), ct);
             }
             catch (RpcException e) when (!ct.IsCancellationRequested)
@@ -125,7 +125,7 @@ public sealed class LmsModel(BackendClients backends, UserCalls calls, AuditLog 
         try
         {
             SyncProgress? last = null;
-            await foreach (var step in backends.Lms.SyncNow(new SyncNowRequest(), Call(TimeSpan.FromMinutes(30))).WithCancellation(ct))
+            await foreach (var step in backends.Lms.SyncNow(new SyncNowRequest(), Call(TimeSpan.FromMinutes(30))).ResponseStream.ReadAllAsync(ct))
                 last = step;
             if (last?.Run is { } run)
                 TempData[run.State is SyncState.Succeeded ? "Flash" : "FlashError"] = SyncSummary(run);
@@ -154,7 +154,7 @@ public sealed class LmsModel(BackendClients backends, UserCalls calls, AuditLog 
         summary = step.Run is null ? null : SyncSummary(step.Run),
     };
 
-    private Genie.ServiceDefaults.Grpc.Client.CallOptions Call(TimeSpan? timeout = null) =>
+    private CallOptions Call(TimeSpan? timeout = null) =>
         calls.For(User, HttpContext.RequestAborted, timeout ?? TimeSpan.FromSeconds(30));
 
     private async Task LoadAsync()

@@ -1,5 +1,5 @@
 using Genie.Contracts.Lms.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Audit;
 using Genie.Web.Backends;
 using Genie.Web.Charts;

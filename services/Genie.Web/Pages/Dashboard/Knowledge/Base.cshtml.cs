@@ -1,8 +1,7 @@
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Grpc;
-using GrpcStatus = Genie.ServiceDefaults.Grpc.StatusCode;
-using Genie.ServiceDefaults.Grpc.Client;
+using Grpc.Core;
+using GrpcStatus = Grpc.Core.StatusCode;
 using Genie.Web.Audit;
 using Genie.Web.Backends;
 using Genie.Web.Identity;
@@ -86,7 +85,7 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
                     }, Call(TimeSpan.FromMinutes(5)));
                     done.Add(uploaded.Unchanged ? $"{file.FileName} (unchanged)" : $"{file.FileName} ({Words.Count(uploaded.Document.ChunkCount, "chunk")})");
                 }
-                catch (RpcException e) when (e.Status == GrpcStatus.InvalidArgument)
+                catch (RpcException e) when (e.StatusCode == GrpcStatus.InvalidArgument)
                 {
                     TempData["FlashError"] = $"{file.FileName} was not uploaded: {BackendErrors.Describe(e, "Retrieval")}";
                     break;
@@ -134,7 +133,7 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
             await ServerSentEvents.StartAsync(Response);
             try
             {
-                await foreach (var step in backends.Retrieval.SyncSource(request, Call(TimeSpan.FromHours(2))).WithCancellation(ct))
+                await foreach (var step in backends.Retrieval.SyncSource(request, Call(TimeSpan.FromHours(2))).ResponseStream.ReadAllAsync(ct))
                     await ServerSentEvents.WriteAsync(Response, step.Done ? "done" : "progress", SyncEvent(step), ct);
             }
             catch (RpcException e) when (!ct.IsCancellationRequested)
@@ -146,7 +145,7 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
         try
         {
             SyncProgress? last = null;
-            await foreach (var step in backends.Retrieval.SyncSource(request, Call(TimeSpan.FromHours(2))).WithCancellation(ct))
+            await foreach (var step in backends.Retrieval.SyncSource(request, Call(TimeSpan.FromHours(2))).ResponseStream.ReadAllAsync(ct))
                 last = step;
             if (last is not null)
                 TempData[last.Status == "succeeded" ? "Flash" : "FlashError"] = SyncSummary(last);
@@ -275,9 +274,9 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
                 TempData["Flash"] = $"Source \"{source.Name}\" added. Use \"Sync now\" to index it.";
                 return RedirectToPage(new { id = Id });
             }
-            catch (RpcException e) when (e.Status == GrpcStatus.InvalidArgument)
+            catch (RpcException e) when (e.StatusCode == GrpcStatus.InvalidArgument)
             {
-                ModelState.AddModelError("", e.Detail);
+                ModelState.AddModelError("", e.Status.Detail);
             }
             catch (RpcException e)
             {
@@ -320,12 +319,12 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
             var documents = retrieval.ListDocumentsAsync(new ListDocumentsRequest { KnowledgeBaseId = Id, Limit = PageSize, Offset = (PageNumber - 1) * PageSize }, Call());
             Sources = (await sources).Sources;
             Documents = await documents;
-            var runs = await Task.WhenAll(Sources.Select(s => retrieval.ListSyncRunsAsync(new ListSyncRunsRequest { SourceId = s.Id, Limit = 1 }, Call())));
+            var runs = await Task.WhenAll(Sources.Select(s => retrieval.ListSyncRunsAsync(new ListSyncRunsRequest { SourceId = s.Id, Limit = 1 }, Call()).ResponseAsync));
             LastRuns = Sources.Zip(runs).Where(p => p.Second.Runs.Count > 0).ToDictionary(p => p.First.Id, p => p.Second.Runs[0]);
             var ids = (Kb.Grants?.UserIds ?? []).Select(s => Guid.TryParse(s, out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList();
             GrantedUsers = ids.Count == 0 ? [] : await users.FindManyAsync(ids, ct);
         }
-        catch (RpcException e) when (e.Status == GrpcStatus.NotFound)
+        catch (RpcException e) when (e.StatusCode == GrpcStatus.NotFound)
         {
             return NotFound();
         }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Genie.Contracts.Retrieval.V1;
-using Genie.ServiceDefaults.Grpc;
+using Grpc.Core;
 using Genie.Web.Audit;
 using Genie.Web.Backends;
 using Microsoft.AspNetCore.Mvc;

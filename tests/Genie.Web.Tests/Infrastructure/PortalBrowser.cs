@@ -5,12 +5,12 @@ using AngleSharp.Html.Parser;
 namespace Genie.Web.Tests.Infrastructure;
 
 /// <summary>A browser-like HTTP client for the portal: cookies, no automatic redirects, form posts with the anti-forgery token.</summary>
-public sealed class PortalClient : IDisposable
+public sealed class PortalBrowser : IDisposable
 {
     private static readonly HtmlParser Parser = new();
     private readonly HttpClient _http;
 
-    public PortalClient(Uri baseAddress)
+    public PortalBrowser(Uri baseAddress)
     {
         Cookies = new CookieContainer();
         _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false })
