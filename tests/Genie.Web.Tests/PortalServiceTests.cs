@@ -6,6 +6,7 @@ using Genie.Web.Tests.Infrastructure;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace Genie.Web.Tests;
 
@@ -44,11 +45,12 @@ public sealed class PortalServiceTests : IAsyncLifetime
         Assert.Contains("docs-cli", list.Body.TextContent);
 
         var response = await _portal.ExchangeTokenAsync(new ExchangeTokenRequest { PersonalAccessToken = secret, LifetimeSeconds = 120 });
-        var (caller, error) = await _host.Get<TokenService>().ValidateAsync(response.AccessToken);
-        Assert.Null(error);
-        Assert.Equal(user.Id.ToString(), caller!.UserId);
-        Assert.Equal(Roles.Instructor, caller.Role);
-        Assert.InRange((caller.ExpiresAt - DateTimeOffset.UtcNow).TotalSeconds, 60, 125);
+        var validated = await new JsonWebTokenHandler().ValidateTokenAsync(response.AccessToken,
+            GenieAuthentication.ValidationParameters(_host.Get<AuthOptions>(), TimeProvider.System));
+        Assert.True(validated.IsValid, validated.Exception?.Message);
+        Assert.Equal(user.Id.ToString(), validated.ClaimsIdentity.FindFirst(JwtRegisteredClaimNames.Sub)!.Value);
+        Assert.Equal(Roles.Instructor, validated.ClaimsIdentity.FindFirst(GenieAuthentication.RoleClaim)!.Value);
+        Assert.InRange((validated.SecurityToken.ValidTo - DateTime.UtcNow).TotalSeconds, 60, 125);
 
         var (_, used) = await client.GetPageAsync("/Me/Tokens");
         Assert.DoesNotContain("never", used.QuerySelector("tbody tr")!.TextContent);
