@@ -7,9 +7,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Genie.ServiceDefaults.Health;
 
 /// <summary>
-/// grpc.health.v1 (Check and Watch) from Grpc.AspNetCore.HealthChecks, fed by the "ready" health
-/// checks (database reachable and migrated): "" is the whole server, each served proto service
-/// answers by its full name, anything else is NOT_FOUND.
+/// grpc.health.v1 (Check and Watch) from Grpc.AspNetCore.HealthChecks, fed by the same checks as
+/// <c>/health</c> (the process is live, the database reachable and migrated): "" is the whole server,
+/// each served proto service answers by its full name, anything else is NOT_FOUND. The live check is
+/// included so a service without a database still reports SERVING rather than an empty, unknown status.
 /// </summary>
 internal static class GrpcHealth
 {
@@ -20,22 +21,24 @@ internal static class GrpcHealth
     {
         services.AddGrpcHealthChecks(options =>
         {
-            options.Services.Map("", IsReadiness);
+            options.Services.Map("", IsServing);
             options.UseHealthChecksCache = false;
         });
         services.Configure<HealthCheckPublisherOptions>(o =>
         {
             o.Delay = TimeSpan.Zero;
             o.Period = WatchPeriod;
-            o.Predicate = c => c.Tags.Contains(HealthTags.Ready);
+            o.Predicate = IsServingCheck;
         });
     }
 
     public static void AddGrpcHealthFor(this IServiceCollection services, string serviceName) =>
-        services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map(serviceName, IsReadiness));
+        services.Configure<GrpcHealthChecksOptions>(o => o.Services.Map(serviceName, IsServing));
 
     public static void MapGrpcHealth(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGrpcHealthChecksService().AllowAnonymous();
 
-    private static bool IsReadiness(HealthCheckMapContext context) => context.Tags.Contains(HealthTags.Ready);
+    private static bool IsServing(HealthCheckMapContext context) => context.Tags.Contains(HealthTags.Ready) || context.Tags.Contains(HealthTags.Live);
+
+    private static bool IsServingCheck(HealthCheckRegistration check) => check.Tags.Contains(HealthTags.Ready) || check.Tags.Contains(HealthTags.Live);
 }
