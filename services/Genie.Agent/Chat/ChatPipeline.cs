@@ -10,6 +10,7 @@ using Genie.Agent.Telemetry;
 using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Rpc;
+using Genie.ServiceDefaults.Text;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +59,7 @@ public sealed class ChatPipeline(
             throw RpcErrors.InvalidArgument("bot", $"conversation {conversationId} belongs to the {context.Bot} bot");
         activity?.SetTag("genie.conversation_id", conversationId.ToString());
 
-        var standalone = FollowUpRewriter.Rewrite(Text.QuestionText.Normalise(input.Message), context.PreviousQuery);
+        var standalone = FollowUpRewriter.Rewrite(QuestionText.Normalise(input.Message), context.PreviousQuery);
         var turn = new TurnState(input, caller, conversationId, isNew, standalone, Guid.CreateVersion7(), Guid.CreateVersion7(), profile, memory, context.Window);
         activity?.SetTag("genie.message_id", turn.AssistantMessageId.ToString());
         var stream = new ChatEventStream(responses, cancelled);

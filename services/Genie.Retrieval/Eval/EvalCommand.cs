@@ -13,11 +13,12 @@ using Pgvector.Npgsql;
 namespace Genie.Retrieval.Eval;
 
 /// <summary>
-/// <c>eval --corpus DIR --questions FILE.jsonl [--connection CS] [--embedder builtin-model|builtin|ollama|openai] [--model M] [--keep] [--sweep]</c>:
+/// <c>eval --corpus DIR --questions FILE.jsonl [--connection CS] [--embedder builtin-model|builtin|ollama|openai] [--model M] [--keep] [--sweep] [--answers [--verbose]]</c>:
 /// ingests the folder into a scratch knowledge base, asks every question in hybrid, vector and text
 /// mode, and prints Recall@1/5/10 and MRR over documents beside the same figures of a BM25 peer
-/// (<see cref="Bm25Peer"/>). Lines with an empty <c>answers_in</c> are unanswerable: counted and skipped. The database comes from --connection or
-/// ConnectionStrings__genie.
+/// (<see cref="Bm25Peer"/>). Lines with an empty <c>answers_in</c> are unanswerable: counted and skipped. With --answers, every
+/// question (unanswerable ones included) is then asked of the Onboarding Bot (<see cref="AnswerEval"/>). The database comes
+/// from --connection or ConnectionStrings__genie.
 /// </summary>
 public static class EvalCommand
 {
@@ -26,7 +27,7 @@ public static class EvalCommand
         var parsed = ParseArgs(args);
         if (parsed is null)
         {
-            Console.Error.WriteLine("usage: eval --corpus DIR --questions FILE.jsonl [--connection CS] [--embedder builtin-model|builtin|ollama|openai] [--model M] [--keep] [--sweep]");
+            Console.Error.WriteLine("usage: eval --corpus DIR --questions FILE.jsonl [--connection CS] [--embedder builtin-model|builtin|ollama|openai] [--model M] [--keep] [--sweep] [--answers [--verbose]]");
             return 2;
         }
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
@@ -54,7 +55,7 @@ public static class EvalCommand
         await using var provider = await BuildServicesAsync(connection, configuration);
         var report = await EvaluateAsync(provider, Path.GetFullPath(parsed["corpus"]), questions,
             parsed.GetValueOrDefault("embedder") ?? SentenceModelEmbeddingGenerator.ProviderName, parsed.GetValueOrDefault("model"), parsed.ContainsKey("keep"), Console.Out, CancellationToken.None,
-            parsed.ContainsKey("sweep"));
+            parsed.ContainsKey("sweep"), parsed.ContainsKey("answers") ? connection : null, parsed.ContainsKey("verbose"));
         return report.Ingestion.Failed > 0 ? 1 : 0;
     }
 
@@ -78,10 +79,12 @@ public static class EvalCommand
     }
 
     /// <summary>Genie's modes and the BM25 peer over the answerable questions; unanswerable ones are counted, not scored.</summary>
-    public sealed record EvalReport(SyncCounts Ingestion, IReadOnlyDictionary<SearchMode, RetrievalMetrics> Metrics, RetrievalMetrics Peer, int Unanswerable);
+    public sealed record EvalReport(SyncCounts Ingestion, IReadOnlyDictionary<SearchMode, RetrievalMetrics> Metrics, RetrievalMetrics Peer, int Unanswerable,
+        AnswerEval.AnswerMetrics? Answers = null);
 
     public static async Task<EvalReport> EvaluateAsync(IServiceProvider provider, string corpus, IReadOnlyList<EvalQuestion> questions,
-        string embedderProvider, string? model, bool keep, TextWriter output, CancellationToken ct, bool sweep = false)
+        string embedderProvider, string? model, bool keep, TextWriter output, CancellationToken ct, bool sweep = false,
+        string? answersConnection = null, bool verbose = false)
     {
         var knowledgeBases = provider.GetRequiredService<KnowledgeBaseStore>();
         var sources = provider.GetRequiredService<SourceStore>();
@@ -134,7 +137,9 @@ public static class EvalCommand
             output.WriteLine($"{"bm25 peer",-10} {peer.RecallAt(1),6:F3} {peer.RecallAt(5),6:F3} {peer.RecallAt(10),6:F3} {peer.MeanReciprocalRank,6:F3}  (Lucene.NET BM25, one document per file)");
             if (sweep)
                 PrintFusionSweep(answerable, lists[SearchMode.Vector], lists[SearchMode.Text], output);
-            return new EvalReport(run.Counts, metrics, peer, unanswerable);
+            var answers = answersConnection is null ? null
+                : await AnswerEval.RunAsync(answersConnection, searcher, kbId, embedder, questions, verbose, output, ct);
+            return new EvalReport(run.Counts, metrics, peer, unanswerable, answers);
         }
         finally
         {
@@ -176,7 +181,7 @@ public static class EvalCommand
             if (!args[i].StartsWith("--"))
                 return null;
             var name = args[i][2..];
-            if (name is "keep" or "sweep")
+            if (name is "keep" or "sweep" or "answers" or "verbose")
                 result[name] = "true";
             else if (i + 1 < args.Length)
                 result[name] = args[++i];

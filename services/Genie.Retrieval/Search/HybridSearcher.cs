@@ -1,5 +1,6 @@
 using Genie.Retrieval.Embeddings;
 using Genie.ServiceDefaults.Database;
+using Genie.ServiceDefaults.Text;
 using Npgsql;
 using Pgvector;
 using NpgsqlTypes;
@@ -71,7 +72,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
 
     public async Task<IReadOnlyList<SearchHitRecord>> SearchAsync(SearchQuery query, CancellationToken ct)
     {
-        query = query with { Text = QueryText.Normalize(query.Text) };
+        query = query with { Text = QuestionText.Normalise(query.Text) };
         if (query.KnowledgeBases.Count == 0 || query.Text.Length == 0)
             return [];
         var candidates = Math.Max(query.TopK * 5, options.Search.MinCandidates);

@@ -69,6 +69,61 @@ public class DevSetTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Answers_mode_asks_the_onboarding_bot_and_scores_citations_facts_and_declines()
+    {
+        var devset = Path.Combine(AppContext.BaseDirectory, "Eval", "devset");
+        EvalQuestion[] questions =
+        [
+            new("Which port does the gRPC health check use?", ["apphost.md"]),
+            new("How are secrets sealed?", ["authentication.md"], "AES"),
+            new("What is the per diem rate for travel to Denver?", []),
+        ];
+        var connection = await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("answers");
+        await using var provider = await EvalCommand.BuildServicesAsync(connection, new ConfigurationBuilder().Build());
+        var printed = new StringWriter();
+
+        var report = await EvalCommand.EvaluateAsync(provider, Path.Combine(devset, "corpus"), questions, "builtin", null, keep: false, printed, default,
+            answersConnection: connection, verbose: true);
+        output.WriteLine(printed.ToString());
+
+        var answers = Assert.IsType<AnswerEval.AnswerMetrics>(report.Answers);
+        Assert.Equal((2, 1, 1), (answers.Answerable, answers.WithFact, answers.Unanswerable));
+        Assert.Equal(1, answers.Declined); // nothing in Genie's docs covers per diem rates
+        Assert.Contains("citation accuracy", printed.ToString());
+        Assert.Contains("decline rate        1.000  (1/1 unanswerable declined)", printed.ToString());
+    }
+
+    [Fact]
+    public void Answer_scores_follow_their_definitions()
+    {
+        EvalQuestion[] questions =
+        [
+            new("q1", ["a.md"], "12 weeks"),
+            new("q2", ["b.md"], "Pa11y"),
+            new("q3", ["c.md"]),
+            new("q4", []),
+            new("q5", []),
+        ];
+        AnswerEval.Answer[] answers =
+        [
+            new("You get 12\nweeks [1].", ["a.md", "x.md"], false), // first citation gold, fact across a line break
+            new("Use a scanner [1].", ["x.md", "b.md"], false),     // gold cited second only, fact missing
+            new("The documentation does not cover this.", [], true), // a false decline
+            new("Sorry, not covered.", [], true),
+            new("Denver is nice [1].", ["d.md"], false),
+        ];
+
+        var metrics = AnswerEval.Score(questions, answers);
+
+        Assert.Equal((3, 1, 2, 1, 2, 1, 1), (metrics.Answerable, metrics.CitedGold, metrics.WithFact, metrics.FactFound, metrics.Unanswerable,
+            metrics.Declined, metrics.FalseDeclines));
+        Assert.Equal(1 / 3.0, metrics.CitationAccuracy, 10);
+        Assert.Equal(0.5, metrics.FactAccuracy, 10);
+        Assert.Equal(0.5, metrics.DeclineRate, 10);
+        Assert.Equal(1 / 3.0, metrics.FalseDeclineRate, 10);
+    }
+
+    [Fact]
     public void A_line_without_answers_in_is_refused_with_its_line_number()
     {
         var questions = Path.Combine(Path.GetTempPath(), $"questions-{Guid.NewGuid():N}.jsonl");
