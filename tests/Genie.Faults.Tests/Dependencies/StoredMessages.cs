@@ -5,11 +5,13 @@ namespace Genie.Faults.Tests.Dependencies;
 /// <summary>What the Agent's schema holds, read with SQL (not through the service under test).</summary>
 internal static class StoredMessages
 {
-    public static async Task<long> CountAsync(string connectionString, string sql)
+    public static async Task<long> CountAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
