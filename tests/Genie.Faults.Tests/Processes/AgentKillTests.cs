@@ -20,7 +20,7 @@ namespace Genie.Faults.Tests.Processes;
 /// process is killed with SIGKILL in the middle of a stream of chats: the AppHost restarts it, chats resume, and
 /// the database holds every completed turn exactly once and no half-stored turn.
 /// </summary>
-public sealed class AgentKillTests
+public sealed class AgentKillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Learners = 4;
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
@@ -68,6 +68,8 @@ public sealed class AgentKillTests
         killed.SetResult();
         await Task.WhenAll(learners);
 
+        output.WriteLine($"chats: {outcomes.Count(o => o.Completed)} completed; failed: " + string.Join(", ",
+            outcomes.Where(o => !o.Completed).GroupBy(o => o.Failure).Select(g => $"{g.Key} ×{g.Count()} ({g.Count(o => o.ConversationId is not null)} after it started)")));
         var completed = outcomes.Where(o => o.Completed).Select(o => o.ConversationId!.Value).ToArray();
         var broken = outcomes.Where(o => !o.Completed && o.ConversationId is not null).Select(o => o.ConversationId!.Value).ToArray();
         Assert.True(completed.Length >= Learners * 3, $"{completed.Length} chats completed");
