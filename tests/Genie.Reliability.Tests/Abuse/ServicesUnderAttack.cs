@@ -30,6 +30,8 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
 
     public RawGrpc Grpc { get; } = new();
 
+    public AgentTestHost Agent { get; private set; } = null!;
+
     /// <summary>Every service of every generated descriptor (Genie.Contracts and grpc.health.v1), health included.</summary>
     public static IReadOnlyList<ServiceDescriptor> Services { get; } =
         new[] { typeof(Genie.Contracts.Agent.V1.AgentService).Assembly, typeof(global::Grpc.Health.V1.Health).Assembly }
@@ -85,6 +87,7 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
         _hosts.Add(retrieval);
         var agent = await AgentTestHost.StartAsync(null, TestSettings.Merge(retrieval.ClientSettings, key));
         _hosts.Add(agent);
+        Agent = agent;
         var lms = await LmsBridgeTestHost.StartAsync(settings: key);
         _hosts.Add(lms);
         var web = await WebTestHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, agent.ClientSettings, lms.ClientSettings, key));
