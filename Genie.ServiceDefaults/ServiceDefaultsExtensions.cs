@@ -56,7 +56,6 @@ public static class ServiceDefaultsExtensions
     /// <summary>gRPC on the HTTP/2 endpoint; <c>/health</c> (ready) and <c>/alive</c> on the HTTP/1.1 one.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseMiddleware<Rpc.MalformedRequestFilter>();
         if (app.Services.GetServices<Rpc.GrpcServiceRegistration>().Any())
             app.MapGenieGrpcServices();
         else
