@@ -26,7 +26,7 @@ public static class GrpcServerDefaults
     public const int DefaultMaxReceiveMessageSize = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Grpc.AspNetCore with the unhandled-exception interceptor, server reflection and the
+    /// Grpc.AspNetCore with the unhandled-exception and request-text interceptors, server reflection and the
     /// grpc.health.v1 service fed by the "ready" health checks.
     /// </summary>
     internal static void AddGenieGrpcServer(this WebApplicationBuilder builder)
@@ -34,6 +34,7 @@ public static class GrpcServerDefaults
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<UnhandledExceptionInterceptor>();
+            options.Interceptors.Add<RequestTextInterceptor>();
             options.MaxReceiveMessageSize = builder.Configuration.GetValue<int?>("Genie:Grpc:MaxReceiveMessageSize") ?? DefaultMaxReceiveMessageSize;
         });
         builder.Services.AddGrpcReflection();

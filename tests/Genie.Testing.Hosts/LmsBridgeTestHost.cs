@@ -22,15 +22,18 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
 {
     private readonly List<GrpcChannel> _channels = [];
 
-    private LmsBridgeTestHost(ServiceTestHost host, FakeTalentLmsServer talentLms)
+    private LmsBridgeTestHost(ServiceTestHost host, FakeTalentLmsServer talentLms, string connectionString)
     {
         Host = host;
         TalentLms = talentLms;
+        ConnectionString = connectionString;
     }
 
     public ServiceTestHost Host { get; }
 
     public FakeTalentLmsServer TalentLms { get; }
+
+    public string ConnectionString { get; }
 
     public NpgsqlDataSource Db => Service<NpgsqlDataSource>();
 
@@ -68,7 +71,7 @@ public sealed class LmsBridgeTestHost : IAsyncDisposable
             await host.Services.GetRequiredService<LmsSettingsStore>()
                 .SetAsync(new LmsSettingsChange(talentLms.Domain, talentLms.ApiKey, null, null, null), "test", default);
         }
-        return new LmsBridgeTestHost(host, talentLms);
+        return new LmsBridgeTestHost(host, talentLms, connectionString);
     }
 
     /// <summary>
