@@ -24,7 +24,9 @@ public static class PortalPipeline
                     _ => StatusCodes.Status500InternalServerError,
                 },
             });
-        app.UseStatusCodePagesWithReExecute("/Errors/{0}");
+        // Error pages are for people; a gRPC caller refused with 401/403 gets the bare status, no HTML body.
+        app.UseWhen(context => context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) != true,
+            pages => pages.UseStatusCodePagesWithReExecute("/Errors/{0}"));
         app.Use(async (context, next) =>
         {
             var headers = context.Response.Headers;

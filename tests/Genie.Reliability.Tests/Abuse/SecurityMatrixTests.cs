@@ -39,7 +39,7 @@ public sealed class SecurityMatrixTests(ServicesUnderAttack services, ITestOutpu
         });
         foreach (var service in cases.GroupBy(c => c.Rpc.Service.Name))
             output.WriteLine($"{service.Key}: {service.Count()} bad-token cases ({service.Select(c => c.Rpc).Distinct().Count()} rpcs)");
-        Assert.Empty(failures.Order());
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Order()));
         Assert.Equal(before, await services.SnapshotAsync());
     }
 }
