@@ -3,6 +3,7 @@ using System.Reflection;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Health;
 using Genie.ServiceDefaults.Hosting;
+using Genie.ServiceDefaults.Limits;
 using Genie.ServiceDefaults.Rpc;
 using Genie.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,8 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Telemetry, health, the two Kestrel endpoints (grpc: HTTP/2, http: HTTP/1.1), token
-    /// validation and the gRPC server with the standard health service.
+    /// validation, the limits (<c>Genie:Limits</c>, applied by <c>UseGenieLimits</c>) and the gRPC server
+    /// with the standard health service.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
@@ -36,6 +38,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton(auth);
         builder.AddGenieAuthentication(auth);
         builder.AddGenieGrpcServer();
+        builder.AddGenieLimits();
         builder.Services.AddSingleton(sp => new TokenService(sp.GetRequiredService<AuthOptions>(), sp.GetRequiredService<TimeProvider>()));
 
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live]);

@@ -11,7 +11,9 @@ using Genie.ServiceDefaults.Hosting;
 using Genie.ServiceDefaults.Rpc;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Genie.ServiceDefaults.Limits;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Logging;
 
 namespace Genie.Agent;
@@ -39,6 +41,7 @@ public sealed partial class AgentHandler(
         serviceInfo.GetAsync(context.CancellationToken);
 
     [Authorize(Roles = Roles.Admin + "," + Roles.Instructor + "," + Roles.Learner)]
+    [EnableRateLimiting(GenieLimits.Policy)]
     public override Task Chat(ChatRequest request, IServerStreamWriter<ChatEvent> responses, ServerCallContext context)
     {
         var bot = string.IsNullOrEmpty(request.Bot) ? "onboarding" : request.Bot;

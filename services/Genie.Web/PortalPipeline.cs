@@ -2,6 +2,7 @@ using Genie.Web.Pages.Dashboard.Knowledge;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Genie.Web.Mcp;
+using Genie.ServiceDefaults.Limits;
 
 namespace Genie.Web;
 
@@ -61,6 +62,7 @@ public static class PortalPipeline
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseGenieLimits();
         app.MapRazorPages();
         app.MapGenieMcp();
         return app;

@@ -1,5 +1,6 @@
 using Genie.ServiceDefaults;
 using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Limits;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -57,6 +58,7 @@ public sealed class ServiceTestHost : IAsyncDisposable
         builder.AddServiceDefaults(serviceName);
         configure?.Invoke(builder);
         var app = builder.Build();
+        app.UseGenieLimits();
         app.MapDefaultEndpoints();
         map?.Invoke(app);
         await app.StartAsync();

@@ -2,8 +2,10 @@ using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Search;
 using Genie.ServiceDefaults.Auth;
+using Genie.ServiceDefaults.Limits;
 using Genie.ServiceDefaults.Rpc;
 using Grpc.Core;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Genie.Retrieval.Api;
 
@@ -12,6 +14,7 @@ public sealed partial class RetrievalHandler
     public const int MaxTopK = 50;
     public const int DefaultTopK = 8;
 
+    [EnableRateLimiting(GenieLimits.Policy)]
     public override async Task<SearchResponse> Search(SearchRequest request, ServerCallContext context)
     {
         var query = Validate.Required("query", request.Query, 2000);

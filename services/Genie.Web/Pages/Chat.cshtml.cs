@@ -2,19 +2,23 @@ using System.ComponentModel.DataAnnotations;
 using System.Text;
 using Genie.Contracts.Agent.V1;
 using Grpc.Core;
+using Genie.ServiceDefaults.Limits;
 using Genie.Web.Backends;
 using Genie.Web.Bots;
 using Genie.Web.Chat;
 using Genie.Web.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Genie.Web.Pages;
 
 /// <summary>
 /// The learner chat: the caller's conversations with one bot, the thread of one conversation, and a
 /// composer whose answer streams in as Server-Sent Events relaying Agent's Chat stream.
+/// Asking is limited per person and for the portal (<see cref="GenieLimits"/>): past it, 429 with Retry-After.
 /// </summary>
+[EnableRateLimiting(GenieLimits.Policy)]
 public sealed class ChatModel(BotAssignments assignments, BackendClients backends, UserCalls calls, ILogger<ChatModel> logger) : PageModel
 {
     private static readonly TimeSpan AnswerTimeout = TimeSpan.FromMinutes(5);

@@ -59,6 +59,8 @@
       credentials: "same-origin",
       signal: signal
     }).then(function (response) {
+      // Past the chat limits the portal answers 429 with a plain sentence saying when to try again.
+      if (response.status === 429) return response.text().then(function (text) { throw new Error(text); });
       if (!response.ok || !response.body) throw new Error("The server answered " + response.status + ".");
       var reader = response.body.getReader();
       var decoder = new TextDecoder();
