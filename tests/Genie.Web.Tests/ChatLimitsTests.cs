@@ -12,7 +12,7 @@ public sealed class ChatLimitsTests
 {
     private const string ChatUrl = "/Chat?bot=onboarding";
 
-    private static async Task<HttpRequestMessage> AskAsync(PortalClient client, string question)
+    private static async Task<HttpRequestMessage> AskAsync(PortalBrowser client, string question)
     {
         var (_, page) = await client.GetPageAsync(ChatUrl);
         var token = page.QuerySelector("form[data-chat] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
