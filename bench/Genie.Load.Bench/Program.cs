@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Retrieval.V1;
+using Genie.Load.Bench;
+using Genie.Testing;
+using Genie.Testing.Hosts;
+using Genie.Web.Bots;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+// Many learners chatting at once through the real gRPC path (and with --sse through the portal's Server-Sent Events
+// path): Retrieval, Agent (built-in model), Web and PostgreSQL; the services in this one process, PostgreSQL in its own. Each step holds N learners (distinct users), each
+// asking again as soon as an answer completes, for --seconds; the service limits (Genie:Limits) stay at their defaults
+// so the table shows what a caller sees past capacity.
+var steps = Arg("--steps", "1,8,32,128,512,1000").Split(',').Select(int.Parse).ToArray();
+var seconds = int.Parse(Arg("--seconds", "15"));
+
+Console.WriteLine($"Genie.Load.Bench  cores={Environment.ProcessorCount}  load average {ProcFs.LoadAverage}  steps={string.Join(",", steps)}  {seconds} s each");
+Console.WriteLine("Retrieval, Agent (and Web with --sse) in this one process, built-in embedder and model; PostgreSQL its own process; the client in this process too.");
+await using var retrieval = await RetrievalTestHost.StartAsync();
+await retrieval.CreateKbWithDocumentsAsync("Handbook", new Grants { Roles = { "learner" } }, [("badges.md", SampleDocuments.BuildingBadges)]);
+await using var agent = await AgentTestHost.StartAsync(settings: retrieval.ClientSettings);
+var cluster = await PostgresCluster.GetSharedAsync();
+var meter = new Meter(cluster);
+
+using var channel = GrpcChannel.ForAddress(agent.GrpcAddress, new GrpcChannelOptions
+{
+    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+});
+var client = new AgentService.AgentServiceClient(channel);
+string[] questions = ["Where do I collect my building badge?", "How long does a badge take?", "What do I bring to get my badge?", "Who do I ask about a lost badge?"];
+
+var portalPath = args.Contains("--sse");
+Console.WriteLine();
+Console.WriteLine("gRPC path: AgentService.Chat over one GrpcChannel (generated client), each learner its own token.");
+PrintHeader();
+foreach (var learners in steps)
+    await StepAsync(learners, async (learner, question, firstToken) =>
+    {
+        try
+        {
+            using var call = client.Chat(new ChatRequest { Bot = "onboarding", Message = question }, agent.As($"learner-{learner}"));
+            await foreach (var e in call.ResponseStream.ReadAllAsync())
+            {
+                if (e.EventCase == ChatEvent.EventOneofCase.Delta)
+                    firstToken();
+            }
+            return Outcome.Completed;
+        }
+        catch (RpcException e)
+        {
+            return new Outcome(e.StatusCode.ToString(), int.TryParse(e.Trailers.GetValue("retry-after"), out var wait) ? wait : null);
+        }
+    });
+
+if (portalPath)
+{
+    await using var portal = await WebTestHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, agent.ClientSettings));
+    await portal.Get<BotAssignments>().AssignAsync(Bot.OnboardingId, null, "learner");
+    using var portalLearners = new PortalLearners(portal);
+    var signIn = Stopwatch.StartNew();
+    var browsers = await portalLearners.TakeAsync(steps.Max());
+    Console.WriteLine();
+    Console.WriteLine($"Portal path: POST /Chat?handler=Ask with Accept: text/event-stream, each learner signed in with its own cookie ({browsers.Count} signed in in {signIn.Elapsed.TotalSeconds:F0} s); the portal relays Agent's stream; Web in this process too.");
+    PrintHeader();
+    foreach (var learners in steps)
+        await StepAsync(learners, async (learner, question, firstToken) =>
+        {
+            try
+            {
+                using var response = await browsers[learner].SendAsync(await PortalLearners.AskAsync(browsers[learner], question), HttpCompletionOption.ResponseHeadersRead);
+                if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                    return new Outcome($"HTTP {(int)response.StatusCode}", (int?)response.Headers.RetryAfter?.Delta?.TotalSeconds);
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+                var failed = false;
+                while (await reader.ReadLineAsync() is { } line)
+                {
+                    if (line == "event: delta") firstToken();
+                    else if (line == "event: error") failed = true;
+                }
+                return failed ? new Outcome("SSE error event", null) : Outcome.Completed;
+            }
+            catch (HttpRequestException e)
+            {
+                return new Outcome(e.HttpRequestError.ToString(), null);
+            }
+        });
+}
+
+static void PrintHeader()
+{
+    Console.WriteLine("| open streams | chats/s | first token p50/p95/p99 ms | completed p50/p95/p99 ms | errors by status | process RSS MiB / CPU % | PostgreSQL CPU % / connections (max) | load avg |");
+    Console.WriteLine("|---:|---:|---|---|---|---|---|---|");
+}
+
+// Each learner asks again as soon as an answer completes, and after a refusal waits what retry-after says.
+async Task StepAsync(int learners, Func<int, string, Action, Task<Outcome>> chatOnce)
+{
+    var first = new List<double>();
+    var done = new List<double>();
+    var errors = new Dictionary<string, int>();
+    var before = meter.Sample();
+    var connections = 0;
+    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+    var sampling = Task.Run(async () =>
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            connections = Math.Max(connections, await meter.ConnectionsAsync());
+            await Task.WhenAny(Task.Delay(500, stop.Token));
+        }
+    });
+    var wall = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, learners).Select(learner => Task.Run(async () =>
+    {
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            var clock = Stopwatch.StartNew();
+            double? firstToken = null;
+            var outcome = await chatOnce(learner, questions[(learner + n) % questions.Length], () => firstToken ??= clock.Elapsed.TotalMilliseconds);
+            lock (done)
+            {
+                if (outcome.Error is null)
+                {
+                    done.Add(clock.Elapsed.TotalMilliseconds);
+                    if (firstToken is { } f) first.Add(f);
+                }
+                else
+                    errors[outcome.Error] = errors.GetValueOrDefault(outcome.Error) + 1;
+            }
+            if (outcome.RetryAfterSeconds is { } wait)
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(wait), stop.Token));
+        }
+    })));
+    var elapsed = wall.Elapsed.TotalSeconds;
+    await sampling;
+    var used = meter.Sample() - before;
+    string P(List<double> xs) => xs.Count == 0 ? "–" : $"{Percentile(xs, 50):F0}/{Percentile(xs, 95):F0}/{Percentile(xs, 99):F0}";
+    var errorText = errors.Count == 0 ? "none" : string.Join(", ", errors.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}"));
+    Console.WriteLine($"| {learners} | {done.Count / elapsed:F1} | {P(first)} | {P(done)} | {errorText} | {used.RssMiB:F0} / {100 * used.Process.TotalSeconds / elapsed:F0} | " +
+        $"{100 * used.Postgres.TotalSeconds / elapsed:F0} / {connections} | {ProcFs.LoadAverage} |");
+}
+
+static double Percentile(List<double> values, int p)
+{
+    var sorted = values.Order().ToList();
+    return sorted[Math.Clamp((int)Math.Ceiling(p / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+}
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+/// <summary>How one chat ended: completed (no error), or the status it failed with and any retry-after.</summary>
+internal sealed record Outcome(string? Error, int? RetryAfterSeconds)
+{
+    public static readonly Outcome Completed = new(null, null);
+}
