@@ -69,6 +69,19 @@ public sealed class ReminderStore(NpgsqlDataSource db, TimeProvider time)
             }, cancellationToken: ct));
     }
 
+    /// <summary>Sets only the Slack choice in one statement, so a concurrent change of quiet hours is never lost.</summary>
+    public async Task<ReminderPreferenceRecord> SetSlackAsync(string email, bool slack, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var row = await connection.QuerySingleAsync<PreferenceRow>(new CommandDefinition(
+            """
+            INSERT INTO lms.reminder_preferences (email, slack, updated_at) VALUES (@email, @slack, now())
+            ON CONFLICT (email) DO UPDATE SET slack = excluded.slack, updated_at = now()
+            RETURNING quiet AS Quiet, to_char(quiet_start, 'HH24:MI') AS QuietStart, to_char(quiet_end, 'HH24:MI') AS QuietEnd, time_zone AS TimeZone, slack AS Slack
+            """, new { email = Normalize(email), slack }, cancellationToken: ct));
+        return row.ToRecord();
+    }
+
     private static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
     private static TimeOnly? Time(string? text) =>

@@ -51,12 +51,8 @@ public sealed class GenieBackends(
         await lms.MarkReminderDeliveredAsync(new MarkReminderDeliveredRequest { ReminderId = reminderId, Channel = "slack" }, AsService(ct));
 
     /// <summary>Turns Slack delivery of the user's reminders on or off, keeping their quiet settings.</summary>
-    public async Task<ReminderPreferences> SetSlackRemindersAsync(GenieUser user, bool slack, CancellationToken ct)
-    {
-        var preferences = await lms.GetReminderPreferencesAsync(new GetReminderPreferencesRequest(), AsUser(user, ct));
-        preferences.Slack = slack;
-        return await lms.SetReminderPreferencesAsync(preferences, AsUser(user, ct));
-    }
+    public async Task<ReminderPreferences> SetSlackRemindersAsync(GenieUser user, bool slack, CancellationToken ct) =>
+        await lms.SetSlackRemindersAsync(new SetSlackRemindersRequest { Slack = slack }, AsUser(user, ct));
 
     private CallOptions AsService(CancellationToken ct) => BearerToken.Options(tokens.IssueForService(ServiceName), CallTimeout, ct);
 

@@ -130,4 +130,25 @@ public sealed class ReminderTests : IAsyncLifetime
         Assert.StartsWith("time_zone:", zone.Status.Detail);
         Assert.StartsWith("quiet_hours_end:", half.Status.Detail);
     }
+
+    [Fact]
+    public async Task Turning_slack_on_or_off_changes_only_slack_and_only_for_the_caller()
+    {
+        var bob = _host.Client("learner", "bob.stone@example.com");
+        await Ann.SetReminderPreferencesAsync(new ReminderPreferences { QuietHoursStart = "22:00", QuietHoursEnd = "07:00", TimeZone = "Europe/Athens" });
+        await bob.SetReminderPreferencesAsync(new ReminderPreferences { Quiet = true, Slack = true });
+
+        var on = await Ann.SetSlackRemindersAsync(new SetSlackRemindersRequest { Slack = true });
+        var annStored = await Ann.GetReminderPreferencesAsync(new GetReminderPreferencesRequest());
+        var bobOff = await bob.SetSlackRemindersAsync(new SetSlackRemindersRequest { Slack = false });
+        var annAfterBob = await Ann.GetReminderPreferencesAsync(new GetReminderPreferencesRequest());
+        var carlFresh = await _host.Client("learner", "carl@example.com").SetSlackRemindersAsync(new SetSlackRemindersRequest { Slack = true });
+
+        var annExpected = new ReminderPreferences { QuietHoursStart = "22:00", QuietHoursEnd = "07:00", TimeZone = "Europe/Athens", Slack = true };
+        Assert.Equal(annExpected, on);
+        Assert.Equal(annExpected, annStored);
+        Assert.Equal(new ReminderPreferences { Quiet = true, TimeZone = "UTC", Slack = false }, bobOff);
+        Assert.Equal(annExpected, annAfterBob);
+        Assert.Equal(new ReminderPreferences { TimeZone = "UTC", Slack = true }, carlFresh);
+    }
 }
