@@ -12,21 +12,7 @@ public sealed class Machine(string postgresDataDirectory)
 {
     public static string LoadAverage => ProcFs.LoadAverage;
 
-    public CpuSample Sample() => new(Process.GetCurrentProcess().TotalProcessorTime, PostgresCpu());
-
-    /// <summary>User + system time of the postmaster and its backends (connections are pooled, so backends live on).</summary>
-    private TimeSpan PostgresCpu()
-    {
-        var pidFile = Path.Combine(postgresDataDirectory, "postmaster.pid");
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster)) return TimeSpan.Zero;
-        var total = TimeSpan.Zero;
-        foreach (var pid in ProcFs.ProcessIds())
-        {
-            if (ProcFs.TryReadProcess(pid, out var parent, out var cpu) && (pid == postmaster || parent == postmaster))
-                total += cpu;
-        }
-        return total;
-    }
+    public CpuSample Sample() => new(Process.GetCurrentProcess().TotalProcessorTime, ProcFs.PostgresCpu(postgresDataDirectory));
 }
 
 public sealed record CpuSample(TimeSpan Process, TimeSpan Postgres)

@@ -14,7 +14,7 @@ public sealed class Meter(PostgresCluster cluster)
     {
         var self = Process.GetCurrentProcess();
         self.Refresh();
-        return new Sample(self.TotalProcessorTime, PostgresCpu(), self.WorkingSet64 / (1024.0 * 1024.0));
+        return new Sample(self.TotalProcessorTime, ProcFs.PostgresCpu(cluster.DataDirectory), self.WorkingSet64 / (1024.0 * 1024.0));
     }
 
     public async Task<int> ConnectionsAsync()
@@ -23,19 +23,6 @@ public sealed class Meter(PostgresCluster cluster)
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", connection);
         return (int)(long)(await count.ExecuteScalarAsync())!;
-    }
-
-    private TimeSpan PostgresCpu()
-    {
-        var pidFile = Path.Combine(cluster.DataDirectory, "postmaster.pid");
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster)) return TimeSpan.Zero;
-        var total = TimeSpan.Zero;
-        foreach (var pid in ProcFs.ProcessIds())
-        {
-            if (ProcFs.TryReadProcess(pid, out var parent, out var cpu) && (pid == postmaster || parent == postmaster))
-                total += cpu;
-        }
-        return total;
     }
 }
 

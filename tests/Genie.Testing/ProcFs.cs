@@ -38,4 +38,21 @@ public static class ProcFs
             return false; // the process ended while being read
         }
     }
+
+    /// <summary>
+    /// User + system CPU time of the PostgreSQL cluster in <paramref name="dataDirectory"/>: its postmaster and the
+    /// backends it started (pooled connections keep their backends alive); zero when the cluster is not running.
+    /// </summary>
+    public static TimeSpan PostgresCpu(string dataDirectory)
+    {
+        var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).First(), out var postmaster)) return TimeSpan.Zero;
+        var total = TimeSpan.Zero;
+        foreach (var pid in ProcessIds())
+        {
+            if (TryReadProcess(pid, out var parent, out var cpu) && (pid == postmaster || parent == postmaster))
+                total += cpu;
+        }
+        return total;
+    }
 }
