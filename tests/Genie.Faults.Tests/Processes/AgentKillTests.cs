@@ -138,23 +138,8 @@ public sealed class AgentKillTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var launcher = Convert.ToInt32(snapshot.Properties.First(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
         // DCP runs a project as `dotnet run`; the service is its child.
-        var child = Directory.EnumerateDirectories("/proc")
-            .Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
-            .FirstOrDefault(p => p > 0 && ParentOf(p) == launcher);
+        var child = ProcFs.ProcessIds().FirstOrDefault(pid => ProcFs.TryReadProcess(pid, out var parent, out _) && parent == launcher);
         return child > 0 ? child : launcher;
-    }
-
-    private static int? ParentOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
     }
 
     private static Task<long> CountAsync(string database, string sql, Guid[] ids) =>
