@@ -42,6 +42,11 @@ public sealed class WebTestHost : IAsyncDisposable
     {
         var cluster = await PostgresCluster.GetSharedAsync();
         var connectionString = await cluster.CreateDatabaseAsync("web");
+        return await FreePort.BindAsync(() => TryStartAsync(connectionString, settings));
+    }
+
+    private static async Task<WebTestHost> TryStartAsync(string connectionString, IDictionary<string, string?>? settings)
+    {
         var grpc = $"http://127.0.0.1:{FreePort.Next()}";
         var http = $"http://127.0.0.1:{FreePort.Next()}";
         var config = TestSettings.Merge(new Dictionary<string, string?>
@@ -61,7 +66,15 @@ public sealed class WebTestHost : IAsyncDisposable
         var app = PortalApp.Build(
             new WebApplicationOptions { ApplicationName = "Genie.Web", ContentRootPath = Path.Combine(RepoPaths.Root, "services", "Genie.Web"), EnvironmentName = "Testing" },
             builder => builder.Configuration.AddInMemoryCollection(config));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new WebTestHost(app, new Uri(grpc), new Uri(http), connectionString);
     }
 

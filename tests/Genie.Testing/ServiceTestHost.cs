@@ -36,11 +36,18 @@ public sealed class ServiceTestHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<ServiceTestHost> StartAsync(
+    public static Task<ServiceTestHost> StartAsync(
         string serviceName,
         Action<WebApplicationBuilder>? configure = null,
         IDictionary<string, string?>? settings = null,
-        Action<WebApplication>? map = null)
+        Action<WebApplication>? map = null) =>
+        FreePort.BindAsync(() => TryStartAsync(serviceName, configure, settings, map));
+
+    private static async Task<ServiceTestHost> TryStartAsync(
+        string serviceName,
+        Action<WebApplicationBuilder>? configure,
+        IDictionary<string, string?>? settings,
+        Action<WebApplication>? map)
     {
         var grpcPort = FreePort.Next();
         var httpPort = FreePort.Next();
@@ -61,7 +68,15 @@ public sealed class ServiceTestHost : IAsyncDisposable
         app.UseGenieLimits();
         app.MapDefaultEndpoints();
         map?.Invoke(app);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         // settings may name the endpoints (e.g. a service restarted on its old address)
         return new ServiceTestHost(app, new Uri(config["Kestrel:Endpoints:grpc:Url"]!), new Uri(config["Kestrel:Endpoints:http:Url"]!), signingKey);
     }

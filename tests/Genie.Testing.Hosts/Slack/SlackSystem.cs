@@ -42,6 +42,7 @@ public sealed class SlackSystem : IAsyncLifetime
         """;
 
     private IDictionary<string, string?>? _slackSettings;
+    private WebTestHost _web = null!;
 
     /// <summary>A started system whose Slack adapter has these settings on top of the test ones (e.g. the production update interval).</summary>
     public static async Task<SlackSystem> StartAsync(IDictionary<string, string?>? slackSettings = null)
@@ -69,23 +70,10 @@ public sealed class SlackSystem : IAsyncLifetime
         LmsBridge = await LmsBridgeTestHost.StartAsync(settings: new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = key });
         Agent = await AgentTestHost.StartAsync(settings: TestSettings.Merge(Retrieval.ClientSettings, LmsBridge.ClientSettings));
         var cluster = await PostgresCluster.GetSharedAsync();
-        var portalGrpc = PortalGrpcAddress = $"http://127.0.0.1:{FreePort.Next()}";
-        PortalUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        var portalSettings = TestSettings.Merge(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("web"),
-            ["Kestrel:Endpoints:grpc:Url"] = portalGrpc,
-            ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
-            ["Kestrel:Endpoints:http:Url"] = PortalUrl,
-            ["Kestrel:Endpoints:http:Protocols"] = "Http1",
-            ["Genie:Admin:Email"] = "admin@genie.test",
-            ["Genie:Admin:Password"] = "correct horse battery staple",
-            ["Logging:LogLevel:Default"] = "Warning",
-        }, Retrieval.ClientSettings, Agent.ClientSettings);
-        Portal = PortalApp.Build(
-            new WebApplicationOptions { ApplicationName = "Genie.Web", ContentRootPath = Path.Combine(RepoPaths.Root, "services", "Genie.Web"), EnvironmentName = "Testing" },
-            builder => builder.Configuration.AddInMemoryCollection(portalSettings));
-        await Portal.StartAsync();
+        var web = _web = await WebTestHost.StartAsync(TestSettings.Merge(Retrieval.ClientSettings, Agent.ClientSettings));
+        Portal = web.App;
+        var portalGrpc = PortalGrpcAddress = web.GrpcAddress.GetLeftPart(UriPartial.Authority);
+        PortalUrl = web.HttpAddress.GetLeftPart(UriPartial.Authority);
 
         Slack = await ServiceTestHost.StartAsync("slack", builder =>
         {
@@ -193,8 +181,7 @@ public sealed class SlackSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Slack.DisposeAsync();
-        await Portal.StopAsync();
-        await Portal.DisposeAsync();
+        await _web.DisposeAsync();
         await Agent.DisposeAsync();
         await LmsBridge.DisposeAsync();
         await Retrieval.DisposeAsync();
