@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Genie.Testing;
 
 /// <summary>
-/// What benchmarks read from Linux's /proc to put their figures in context: the load average, and the
-/// CPU time processes spent (per-operation CPU stays comparable when other work disturbs latencies).
+/// What benchmarks and process tests read from Linux's /proc: the load average, the CPU time processes spent
+/// (per-operation CPU stays comparable when other work disturbs latencies), parents, children and environments.
 /// </summary>
 public static class ProcFs
 {
@@ -24,18 +24,39 @@ public static class ProcFs
     public static bool TryReadProcess(int pid, out int parentId, out TimeSpan cpu)
     {
         (parentId, cpu) = (0, TimeSpan.Zero);
+        if (Stat(pid) is not { } fields) return false; // the process ended while being read
+        parentId = int.Parse(fields[1], CultureInfo.InvariantCulture);
+        cpu = TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond);
+        return true;
+    }
+
+    /// <summary>The processes whose parent is <paramref name="pid"/>.</summary>
+    public static IEnumerable<int> Children(int pid) =>
+        ProcessIds().Where(child => TryReadProcess(child, out var parent, out _) && parent == pid);
+
+    /// <summary>True when the process has ended (gone, or a zombie waiting for its parent).</summary>
+    public static bool IsGone(int pid) => Stat(pid) is not { } fields || fields[0] == "Z";
+
+    /// <summary>A process's environment variables (the last value of a repeated name wins).</summary>
+    public static IReadOnlyDictionary<string, string> Environment(int pid) =>
+        File.ReadAllText($"/proc/{pid}/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(e => e.Split('=', 2))
+            .Where(e => e.Length == 2)
+            .GroupBy(e => e[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+
+    /// <summary>The fields of /proc/pid/stat after the command name "(…)": state, ppid, …, utime (12th), stime (13th).</summary>
+    private static string[]? Stat(int pid)
+    {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command name "(…)": state, ppid, …, utime (12th), stime (13th).
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            parentId = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            cpu = TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond);
-            return true;
+            return fields.Length > 12 ? fields : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return false; // the process ended while being read
+            return null;
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class AppModelTests(SharedApp shared)
 
         // Web builds invitation links from its public URL: the same stable address.
         var web = Assert.Single(App.Replicas("web"));
-        Assert.Equal($"http://localhost:{shared.PortalPort}", Processes.Environment(Processes.Pid(web))["Genie__Web__PublicUrl"]);
+        Assert.Equal($"http://localhost:{shared.PortalPort}", Genie.Testing.ProcFs.Environment(Processes.Pid(web))["Genie__Web__PublicUrl"]);
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class LocalPostgresTests(ITestOutputHelper output)
     private static async Task WaitUntilGoneAsync(int pid)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (!Processes.IsGone(pid))
+        while (!Genie.Testing.ProcFs.IsGone(pid))
             await Task.Delay(200, timeout.Token);
     }
 

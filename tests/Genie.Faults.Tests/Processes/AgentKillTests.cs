@@ -138,8 +138,7 @@ public sealed class AgentKillTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var launcher = Convert.ToInt32(snapshot.Properties.First(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
         // DCP runs a project as `dotnet run`; the service is its child.
-        var child = ProcFs.ProcessIds().FirstOrDefault(pid => ProcFs.TryReadProcess(pid, out var parent, out _) && parent == launcher);
-        return child > 0 ? child : launcher;
+        return ProcFs.Children(launcher).DefaultIfEmpty(launcher).First();
     }
 
     private static Task<long> CountAsync(string database, string sql, Guid[] ids) =>
