@@ -4,6 +4,7 @@ using Genie.LmsBridge.Reminders;
 using Genie.LmsBridge.Settings;
 using Genie.LmsBridge.Sync;
 using Genie.LmsBridge.TalentLms;
+using Genie.ServiceDefaults.Secrets;
 
 namespace Genie.LmsBridge;
 
@@ -13,7 +14,7 @@ public static class LmsBridgeServices
     public static IHostApplicationBuilder AddLmsBridge(this IHostApplicationBuilder builder, bool scheduledSync = true)
     {
         var services = builder.Services;
-        services.AddSingleton(SecretProtector.FromConfiguration(builder.Configuration));
+        services.AddSingleton(SecretProtector.FromConfiguration(builder.Configuration, "lms", "the TalentLMS API key"));
         var clientOptions = new TalentLmsClientOptions();
         builder.Configuration.GetSection("Genie:Lms:Client").Bind(clientOptions);
         services.AddSingleton(clientOptions);

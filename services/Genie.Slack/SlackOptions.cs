@@ -3,6 +3,7 @@ namespace Genie.Slack;
 /// <summary>
 /// <c>Genie:Slack</c>. Without a bot token the service stays idle and says so; with an app token
 /// (<c>xapp-…</c>) it connects over Socket Mode; with a signing secret it also accepts the HTTP Events API.
+/// The three secrets saved in the portal (Admin → Slack) win over these; <see cref="Settings.SlackSecrets"/> has the ones in effect.
 /// </summary>
 public sealed class SlackOptions
 {
@@ -36,10 +37,4 @@ public sealed class SlackOptions
 
     /// <summary>How often LmsBridge is asked for reminders to deliver as DMs.</summary>
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    public bool Configured => !string.IsNullOrWhiteSpace(BotToken);
-
-    public bool SocketMode => Configured && !string.IsNullOrWhiteSpace(AppToken);
-
-    public bool EventsApi => Configured && !string.IsNullOrWhiteSpace(SigningSecret);
 }

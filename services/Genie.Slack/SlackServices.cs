@@ -2,12 +2,14 @@ using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Clients;
+using Genie.ServiceDefaults.Secrets;
 using Genie.Slack.Answering;
 using Genie.Slack.Backends;
 using Genie.Slack.Commands;
 using Genie.Slack.Inbound;
 using Genie.Slack.People;
 using Genie.Slack.Reminders;
+using Genie.Slack.Settings;
 using Genie.Slack.SocketMode;
 using Genie.Slack.WebApi;
 
@@ -22,13 +24,19 @@ public static class SlackServices
         var options = new SlackOptions();
         builder.Configuration.GetSection(SlackOptions.Section).Bind(options);
         services.AddSingleton(options);
+        services.AddSingleton(SecretProtector.FromConfiguration(builder.Configuration, "slack", "the Slack tokens saved in the portal"));
+        services.AddSingleton<SlackSecrets>();
+        services.AddSingleton<SlackSettingsStore>();
+        services.AddSingleton<ChannelSettingsStore>();
+        // Before Socket Mode and the workers start: they begin with the settings saved in the portal.
+        services.AddHostedService<SlackSettingsLoader>();
         services.AddServiceClient<PortalService.PortalServiceClient>("web");
         services.AddServiceClient<AgentService.AgentServiceClient>("agent");
         services.AddServiceClient<LmsService.LmsServiceClient>("lmsbridge");
         services.AddSingleton<GenieBackends>();
         services.AddSingleton(sp => new SlackWebApi(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) },
-            options, sp.GetRequiredService<ILogger<SlackWebApi>>()));
+            options, sp.GetRequiredService<SlackSecrets>(), sp.GetRequiredService<ILogger<SlackWebApi>>()));
         services.AddSingleton<SlackStore>();
         services.AddSingleton<SlackWorkQueue>();
         services.AddSingleton<SlackInbox>();

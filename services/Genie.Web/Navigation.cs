@@ -56,6 +56,7 @@ public static class Navigation
                 new("/Admin/Feedback", "Feedback", "thumb"),
                 new("/Admin/Settings", "Settings", "settings"),
                 new("/Admin/Lms", "TalentLMS", "book"),
+                new("/Admin/Slack", "Slack", "chat"),
                 new("/Admin/Notifications", "Notifications", "mail"),
                 new("/Admin/Audit", "Audit log", "list"),
                 new("/Admin/System", "System health", "pulse"),

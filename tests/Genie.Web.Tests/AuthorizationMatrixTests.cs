@@ -38,6 +38,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Fixture fi
         ["/Admin/Notifications"] = Access.Admin,
         ["/Admin/System"] = Access.Admin,
         ["/Admin/Lms"] = Access.Admin,
+        ["/Admin/Slack"] = Access.Admin,
         ["/Admin/Analytics"] = Access.Admin,
         ["/Admin/Feedback"] = Access.Admin,
     };

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Dapper;
 using Genie.LmsBridge.TalentLms;
+using Genie.ServiceDefaults.Secrets;
 using Npgsql;
 
 namespace Genie.LmsBridge.Settings;

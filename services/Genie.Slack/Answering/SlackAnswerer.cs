@@ -4,6 +4,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.Slack.Backends;
 using Genie.Slack.Inbound;
 using Genie.Slack.People;
+using Genie.Slack.Settings;
 using Genie.Slack.WebApi;
 
 namespace Genie.Slack.Answering;
@@ -14,13 +15,22 @@ namespace Genie.Slack.Answering;
 /// fails after the placeholder is up, the placeholder becomes "something went wrong, please ask again".
 /// </summary>
 public sealed class SlackAnswerer(
-    SlackWebApi slack, SlackPeople people, GenieBackends backends, SlackStore store, SlackOptions options,
+    SlackWebApi slack, SlackPeople people, GenieBackends backends, SlackStore store, ChannelSettingsStore channels, SlackOptions options,
     IConfiguration configuration, TimeProvider time, ILogger<SlackAnswerer> logger)
 {
     public const string PlaceholderText = "_Looking through the docs…_";
 
     public async Task AnswerAsync(QuestionWork question, CancellationToken ct)
     {
+        // Channel settings apply to channels; a DM (D…) is always answered, from everything the person may read.
+        var channelSetting = question.ChannelId.StartsWith('D')
+            ? ChannelSetting.Default(question.ChannelId)
+            : await channels.ForChannelAsync(question.ChannelId, ct);
+        if (channelSetting.Silent)
+        {
+            logger.LogDebug("Not answering in {Channel}: the bot is silent there", question.ChannelId);
+            return;
+        }
         var person = await people.ResolveAsync(question.SlackUserId, ct);
         if (person.Genie is null)
         {
@@ -38,7 +48,7 @@ public sealed class SlackAnswerer(
         await store.AddPendingAsync(channel, ts, ct);
         try
         {
-            await StreamAsync(person.Genie, question, bot, known?.ConversationId, channel, ts, ct);
+            await StreamAsync(person.Genie, question, bot, known?.ConversationId, channelSetting.KnowledgeBaseIds, channel, ts, ct);
             await store.RemovePendingAsync(channel, ts, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -48,9 +58,12 @@ public sealed class SlackAnswerer(
         }
     }
 
-    private async Task StreamAsync(GenieUser user, QuestionWork question, string bot, string? conversationId, string channel, string ts, CancellationToken ct)
+    private async Task StreamAsync(
+        GenieUser user, QuestionWork question, string bot, string? conversationId, IReadOnlyList<string> knowledgeBaseIds,
+        string channel, string ts, CancellationToken ct)
     {
-        var request = new ChatRequest { Bot = bot, ConversationId = conversationId ?? "", Message = question.Text };
+        // The channel's knowledge bases narrow the search; Agent and Retrieval intersect them with the asker's grants.
+        var request = new ChatRequest { Bot = bot, ConversationId = conversationId ?? "", Message = question.Text, KnowledgeBaseIds = { knowledgeBaseIds } };
         var text = new StringBuilder();
         var shown = 0;
         var lastUpdate = time.GetTimestamp();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Genie.Slack.Inbound;
+using Genie.Slack.Settings;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Genie.Slack.Http;
@@ -22,16 +23,16 @@ public static class SlackHttpEndpoints
 
     private static async Task<IResult> HandleAsync(HttpContext http, SlackInbox inbox, SlackPayloadKind kind)
     {
-        var options = http.RequestServices.GetRequiredService<SlackOptions>();
+        var credentials = http.RequestServices.GetRequiredService<SlackSecrets>().Current;
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Genie.Slack.Http");
-        if (!options.EventsApi)
+        if (!credentials.EventsApi)
             return Results.Text("Slack's Events API is not configured here (no bot token or signing secret).", statusCode: StatusCodes.Status503ServiceUnavailable);
 
         var body = await ReadBodyAsync(http.Request, http.RequestAborted);
         if (body is null)
             return Results.Text("The request body is larger than 1 MiB.", statusCode: StatusCodes.Status413PayloadTooLarge);
         var time = http.RequestServices.GetRequiredService<TimeProvider>();
-        var refused = SlackSignature.Verify(options.SigningSecret!, http.Request.Headers["X-Slack-Request-Timestamp"],
+        var refused = SlackSignature.Verify(credentials.SigningSecret!, http.Request.Headers["X-Slack-Request-Timestamp"],
             http.Request.Headers["X-Slack-Signature"], body, time.GetUtcNow());
         if (refused is not null)
         {

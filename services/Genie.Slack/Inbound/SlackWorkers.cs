@@ -1,5 +1,6 @@
 using Genie.Slack.Answering;
 using Genie.Slack.Commands;
+using Genie.Slack.Settings;
 
 namespace Genie.Slack.Inbound;
 
@@ -8,15 +9,14 @@ namespace Genie.Slack.Inbound;
 /// previous run left unanswered (it stopped mid-answer) into "something went wrong, please ask again".
 /// </summary>
 public sealed class SlackWorkers(
-    SlackWorkQueue queue, SlackAnswerer answerer, SlashCommands commands, SlackStore store, SlackOptions options,
+    SlackWorkQueue queue, SlackAnswerer answerer, SlashCommands commands, SlackStore store, SlackOptions options, SlackSecrets secrets,
     TimeProvider time, ILogger<SlackWorkers> logger) : BackgroundService
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Configured)
-            return;
+        await secrets.WhenConfiguredAsync(stoppingToken); // idle until a bot token is configured or saved
         await RecoverAsync(stoppingToken);
         await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => WorkAsync(stoppingToken)));
     }

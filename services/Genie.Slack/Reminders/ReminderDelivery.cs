@@ -1,6 +1,7 @@
 using Genie.Contracts.Lms.V1;
 using Genie.Slack.Answering;
 using Genie.Slack.Backends;
+using Genie.Slack.Settings;
 using Genie.Slack.WebApi;
 
 namespace Genie.Slack.Reminders;
@@ -10,16 +11,15 @@ namespace Genie.Slack.Reminders;
 /// out whoever is quiet now and every reminder Slack already had; each DM is recorded as delivered right
 /// after it is posted, so a reminder reaches Slack once.
 /// </summary>
-public sealed class ReminderDelivery(SlackOptions options, GenieBackends backends, SlackWebApi slack, ILogger<ReminderDelivery> logger)
+public sealed class ReminderDelivery(SlackOptions options, SlackSecrets secrets, GenieBackends backends, SlackWebApi slack, ILogger<ReminderDelivery> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Configured)
-            return;
         using var timer = new PeriodicTimer(options.ReminderInterval);
         do
         {
+            await secrets.WhenConfiguredAsync(stoppingToken); // nothing to deliver through while no bot token is set
             try
             {
                 await DeliverDueAsync(stoppingToken);

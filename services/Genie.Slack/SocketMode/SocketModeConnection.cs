@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Genie.Slack.Inbound;
+using Genie.Slack.Settings;
 using Genie.Slack.WebApi;
 
 namespace Genie.Slack.SocketMode;
@@ -14,33 +15,60 @@ namespace Genie.Slack.SocketMode;
 /// connects again, backing off when connecting fails; <c>link_disabled</c> stops it. Work already
 /// acknowledged sits in the queue and is answered whatever the connection does.
 /// </summary>
-public sealed class SocketModeConnection(SlackOptions options, SlackWebApi slack, SlackInbox inbox, ILogger<SocketModeConnection> logger)
+public sealed class SocketModeConnection(SlackOptions options, SlackSecrets secrets, SlackWebApi slack, SlackInbox inbox, ILogger<SocketModeConnection> logger)
     : BackgroundService
 {
     private long _connections;
+    private volatile bool _connected;
 
     /// <summary>How many times a socket reached <c>hello</c> (tests and the log use it).</summary>
     public long Connections => Interlocked.Read(ref _connections);
 
+    /// <summary>A socket is open and said <c>hello</c>.</summary>
+    public bool Connected => _connected;
+
+    /// <summary>
+    /// Connects while Socket Mode is configured; when the credentials change (a save in Admin → Slack) the
+    /// current socket is closed and, if Socket Mode is still on, a new one opened with the new app token.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.SocketMode)
-        {
-            logger.LogInformation("Slack Socket Mode is off: {Reason}", options.Configured
-                ? "no app token (Genie:Slack:AppToken); Slack must reach /slack/events over HTTP"
-                : "Slack is not configured (Genie:Slack:BotToken); the Slack adapter is idle");
-            return;
-        }
-        var delay = options.ReconnectDelay;
         while (!stoppingToken.IsCancellationRequested)
+        {
+            var changed = secrets.Changed;
+            var credentials = secrets.Current;
+            if (!credentials.SocketMode)
+            {
+                logger.LogInformation("Slack Socket Mode is off: {Reason}", credentials.Configured
+                    ? "no app token (Genie:Slack:AppToken or Admin → Slack); Slack must reach /slack/events over HTTP"
+                    : "Slack is not configured (no bot token in Genie:Slack:BotToken or Admin → Slack); the Slack adapter is idle");
+                await SlackSecrets.WhenChangedAsync(changed, stoppingToken);
+                continue;
+            }
+            using var untilChanged = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, changed);
+            var linkDisabled = await ConnectUntilCancelledAsync(credentials.AppToken!, untilChanged.Token);
+            _connected = false;
+            if (linkDisabled)
+                await SlackSecrets.WhenChangedAsync(changed, stoppingToken);
+            else if (!stoppingToken.IsCancellationRequested)
+                logger.LogInformation("Slack settings changed; reconnecting Socket Mode with them");
+        }
+    }
+
+    /// <returns>True when Slack switched Socket Mode off for the app (nothing to do until the settings change).</returns>
+    private async Task<bool> ConnectUntilCancelledAsync(string appToken, CancellationToken ct)
+    {
+        var delay = options.ReconnectDelay;
+        while (!ct.IsCancellationRequested)
         {
             try
             {
-                var outcome = await RunOnceAsync(stoppingToken);
+                var outcome = await RunOnceAsync(appToken, ct);
+                _connected = false;
                 if (outcome == Outcome.LinkDisabled)
                 {
                     logger.LogError("Slack switched Socket Mode off for this app (link_disabled); not reconnecting");
-                    return;
+                    return true;
                 }
                 if (outcome == Outcome.Refresh)
                 {
@@ -48,24 +76,33 @@ public sealed class SocketModeConnection(SlackOptions options, SlackWebApi slack
                     continue;
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                return;
+                return false;
             }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
+                _connected = false;
                 logger.LogWarning("Slack Socket Mode connection failed ({Error}); reconnecting in {Delay}", e.Message, delay);
             }
-            await Task.Delay(delay, stoppingToken);
+            try
+            {
+                await Task.Delay(delay, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxReconnectDelay.Ticks));
         }
+        return false;
     }
 
     private enum Outcome { Refresh, Closed, LinkDisabled }
 
-    private async Task<Outcome> RunOnceAsync(CancellationToken ct)
+    private async Task<Outcome> RunOnceAsync(string appToken, CancellationToken ct)
     {
-        var url = await slack.OpenConnectionAsync(ct);
+        var url = await slack.OpenConnectionAsync(appToken, ct);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(url, ct);
         var sendLock = new SemaphoreSlim(1, 1);
@@ -81,6 +118,7 @@ public sealed class SocketModeConnection(SlackOptions options, SlackWebApi slack
             {
                 case "hello":
                     Interlocked.Increment(ref _connections);
+                    _connected = true;
                     logger.LogInformation("Slack Socket Mode connected");
                     break;
                 case "disconnect":

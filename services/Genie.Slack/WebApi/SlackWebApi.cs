@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Genie.Slack.Settings;
 
 namespace Genie.Slack.WebApi;
 
@@ -11,7 +12,7 @@ namespace Genie.Slack.WebApi;
 /// Slack's Web API over JSON with the bot token. A 429 is retried after its <c>Retry-After</c> (a few
 /// times); <c>ok: false</c> throws <see cref="SlackApiException"/>. Tokens are sent, never logged.
 /// </summary>
-public sealed class SlackWebApi(HttpClient http, SlackOptions options, ILogger<SlackWebApi> logger)
+public sealed class SlackWebApi(HttpClient http, SlackOptions options, SlackSecrets secrets, ILogger<SlackWebApi> logger)
 {
     private const int MaxRateLimitRetries = 5;
     private static readonly Meter Meter = new("Genie.Slack");
@@ -65,16 +66,39 @@ public sealed class SlackWebApi(HttpClient http, SlackOptions options, ILogger<S
 
     public Task<JsonObject> AuthTestAsync(string? token, CancellationToken ct) => CallAsync("auth.test", new JsonObject(), ct, token);
 
-    /// <summary>Socket Mode: a WebSocket URL, asked for with the app-level token.</summary>
-    public async Task<Uri> OpenConnectionAsync(CancellationToken ct)
+    /// <summary>The channels the bot token can see (<c>conversations.list</c>, public and private, not archived), by name.</summary>
+    public async Task<IReadOnlyList<(string Id, string Name, bool IsPrivate)>> ListChannelsAsync(CancellationToken ct)
     {
-        var response = await CallAsync("apps.connections.open", new JsonObject(), ct, options.AppToken);
+        const int MaxPages = 10;
+        var channels = new List<(string Id, string Name, bool IsPrivate)>();
+        var cursor = "";
+        for (var page = 0; page < MaxPages; page++)
+        {
+            var body = new JsonObject { ["types"] = "public_channel,private_channel", ["exclude_archived"] = true, ["limit"] = 200 };
+            if (cursor.Length > 0) body["cursor"] = cursor;
+            var response = await CallAsync("conversations.list", body, ct);
+            foreach (var channel in response["channels"]?.AsArray() ?? [])
+            {
+                if ((string?)channel?["id"] is { } id)
+                    channels.Add((id, (string?)channel["name"] ?? id, (bool?)channel["is_private"] ?? false));
+            }
+            cursor = (string?)response["response_metadata"]?["next_cursor"] ?? "";
+            if (cursor.Length == 0)
+                break;
+        }
+        return [.. channels.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <summary>Socket Mode: a WebSocket URL, asked for with the app-level token.</summary>
+    public async Task<Uri> OpenConnectionAsync(string appToken, CancellationToken ct)
+    {
+        var response = await CallAsync("apps.connections.open", new JsonObject(), ct, appToken);
         return new Uri(response["url"]?.GetValue<string>() ?? throw new SlackApiException("apps.connections.open", "no url in the response"));
     }
 
     private async Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken ct, string? token = null)
     {
-        token ??= options.BotToken ?? throw new SlackApiException(method, "no bot token is configured");
+        token ??= secrets.Current.BotToken ?? throw new SlackApiException(method, "no bot token is configured");
         var url = new Uri(new Uri(options.ApiBaseUrl.TrimEnd('/') + "/"), method);
         var payload = body.ToJsonString();
         for (var attempt = 0; ; attempt++)

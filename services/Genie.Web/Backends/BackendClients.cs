@@ -1,6 +1,7 @@
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Retrieval.V1;
+using Genie.Contracts.Slack.V1;
 using Genie.ServiceDefaults.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -19,6 +20,8 @@ public sealed class BackendClients(IServiceProvider services, IConfiguration con
     public RetrievalService.RetrievalServiceClient Retrieval => Resolve<RetrievalService.RetrievalServiceClient>(BackendServices.Retrieval);
 
     public AgentService.AgentServiceClient Agent => Resolve<AgentService.AgentServiceClient>(BackendServices.Agent);
+
+    public SlackAdminService.SlackAdminServiceClient Slack => Resolve<SlackAdminService.SlackAdminServiceClient>(BackendServices.Slack);
 
     /// <summary>The grpc.health.v1 client of the service <paramref name="name"/>.</summary>
     public Health.HealthClient Health(string name)

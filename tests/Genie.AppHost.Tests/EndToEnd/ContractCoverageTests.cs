@@ -19,6 +19,7 @@ public sealed class ContractCoverageTests(SharedApp shared)
         ["genie.agent.v1"] = "agent",
         ["genie.lms.v1"] = "lmsbridge",
         ["genie.portal.v1"] = "web",
+        ["genie.slack.v1"] = "slack",
     };
 
     /// <summary>Callable without a bearer token: health, and the exchange whose request carries the credential.</summary>
@@ -36,6 +37,9 @@ public sealed class ContractCoverageTests(SharedApp shared)
     public async Task Every_rpc_in_the_contracts_has_a_handler_and_requires_a_token()
     {
         var app = shared.App;
+        // The shared app waits for the four core services; Slack (idle here) starts after the portal.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+            await app.Notifications.WaitForResourceHealthyAsync("slack", timeout.Token);
         var services = AllProtoServices().ToList();
         Assert.Contains(services, s => s.FullName == "grpc.health.v1.Health");
         Assert.All(services.Where(s => s.File.Package != "grpc.health.v1"),

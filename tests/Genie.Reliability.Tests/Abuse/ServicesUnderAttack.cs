@@ -8,7 +8,7 @@ using Grpc.Core;
 namespace Genie.Reliability.Tests.Abuse;
 
 /// <summary>
-/// Retrieval, Agent (over that Retrieval), LmsBridge (over a fake TalentLMS) and the portal, each over its own fresh
+/// Retrieval, Agent (over that Retrieval), LmsBridge (over a fake TalentLMS), the portal and the Slack adapter (idle), each over its own fresh
 /// database and all trusting one signing key, plus every rpc of every proto found from the generated descriptors.
 /// </summary>
 public sealed class ServicesUnderAttack : IAsyncLifetime
@@ -99,10 +99,20 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
         _hosts.Add(lms);
         var web = await WebTestHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, agent.ClientSettings, lms.ClientSettings, key));
         _hosts.Add(web);
+        // Idle (no Slack tokens), its Web API pointed at a closed port: nothing hostile can reach slack.com.
+        var slack = await SlackTestHost.StartAsync(TestSettings.Merge(key, new Dictionary<string, string?>
+        {
+            ["services:web:grpc:0"] = web.GrpcAddress.ToString(),
+            ["services:agent:grpc:0"] = agent.GrpcAddress.ToString(),
+            ["services:lmsbridge:grpc:0"] = lms.Host.GrpcAddress.ToString(),
+            ["Genie:Slack:ApiBaseUrl"] = "http://127.0.0.1:9/api/",
+        }));
+        _hosts.Add(slack);
         ByService["genie.retrieval.v1.RetrievalService"] = new("Retrieval", retrieval.Host.GrpcAddress, retrieval.ConnectionString);
         ByService["genie.agent.v1.AgentService"] = new("Agent", agent.GrpcAddress, agent.ConnectionString);
         ByService["genie.lms.v1.LmsService"] = new("LmsBridge", lms.Host.GrpcAddress, lms.ConnectionString);
         ByService["genie.portal.v1.PortalService"] = new("Web", web.GrpcAddress, web.ConnectionString);
+        ByService["genie.slack.v1.SlackAdminService"] = new("Slack", slack.GrpcAddress, slack.App.Configuration["ConnectionStrings:genie"]!);
     }
 
     /// <summary>Every table of every service's database as "service table: rows digest".</summary>

@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using Genie.Contracts.Retrieval.V1;
 using Genie.ServiceDefaults.Auth;
-using Genie.ServiceDefaults.Database;
 using Genie.Slack;
 using Genie.Slack.Answering;
-using Genie.Slack.Http;
 using Genie.Testing;
 using Genie.Testing.FakeSlack;
 using Genie.Web;
@@ -62,6 +60,9 @@ public sealed class SlackSystem : IAsyncLifetime
     public string PortalUrl { get; private set; } = "";
     public string PortalGrpcAddress { get; private set; } = "";
 
+    /// <summary>What a Slack adapter needs to reach this system's Web, Agent and LmsBridge (and the signing key).</summary>
+    public IReadOnlyDictionary<string, string?> BackendSettings { get; private set; } = new Dictionary<string, string?>();
+
     public async Task InitializeAsync()
     {
         FakeSlack = await FakeSlackServer.StartAsync();
@@ -69,25 +70,21 @@ public sealed class SlackSystem : IAsyncLifetime
         var key = Retrieval.ClientSettings[AuthOptions.SigningKeyKey];
         LmsBridge = await LmsBridgeTestHost.StartAsync(settings: new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = key });
         Agent = await AgentTestHost.StartAsync(settings: TestSettings.Merge(Retrieval.ClientSettings, LmsBridge.ClientSettings));
-        var cluster = await PostgresCluster.GetSharedAsync();
         var web = _web = await WebTestHost.StartAsync(TestSettings.Merge(Retrieval.ClientSettings, Agent.ClientSettings));
         Portal = web.App;
         var portalGrpc = PortalGrpcAddress = web.GrpcAddress.GetLeftPart(UriPartial.Authority);
         PortalUrl = web.HttpAddress.GetLeftPart(UriPartial.Authority);
 
-        Slack = await ServiceTestHost.StartAsync("slack", builder =>
+        BackendSettings = new Dictionary<string, string?>
         {
-            builder.Logging.AddProvider(Logs);
-            builder.AddGenieDatabase("slack", typeof(SlackServices).Assembly);
-            builder.AddSlack();
-        }, TestSettings.Merge(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("slack"),
             ["services:web:grpc:0"] = portalGrpc,
             ["services:agent:grpc:0"] = Agent.GrpcAddress.ToString(),
             ["services:lmsbridge:grpc:0"] = LmsBridge.Host.GrpcAddress.ToString(),
-            ["Genie:Slack:ReminderInterval"] = "01:00:00", // tests deliver by calling ReminderDelivery themselves
             [AuthOptions.SigningKeyKey] = key,
+        };
+        Slack = await SlackTestHost.StartAsync(TestSettings.Merge(BackendSettings, new Dictionary<string, string?>
+        {
+            ["Genie:Slack:ReminderInterval"] = "01:00:00", // tests deliver by calling ReminderDelivery themselves
             ["Genie:Slack:BotToken"] = FakeSlackServer.BotToken,
             ["Genie:Slack:AppToken"] = FakeSlackServer.AppToken,
             ["Genie:Slack:SigningSecret"] = FakeSlackServer.SigningSecret,
@@ -96,7 +93,7 @@ public sealed class SlackSystem : IAsyncLifetime
             ["Genie:Slack:UpdateInterval"] = "00:00:00.050",
             ["Genie:Slack:ReconnectDelay"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Debug",
-        }, _slackSettings), map: app => app.MapSlackEndpoints());
+        }, _slackSettings), Logs);
         await FakeSlack.WaitForConnectionsAsync(1);
     }
 

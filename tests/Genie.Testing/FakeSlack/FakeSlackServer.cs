@@ -11,8 +11,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Genie.Testing.FakeSlack;
 
-/// <summary>One Web API call as the fake received it.</summary>
-public sealed record FakeSlackCall(string Method, JsonObject Body, DateTimeOffset At, int Status);
+/// <summary>One Web API call as the fake received it (<paramref name="Token"/>: the bearer token it came with).</summary>
+public sealed record FakeSlackCall(string Method, JsonObject Body, DateTimeOffset At, int Status, string? Token = null);
 
 /// <summary>A message the fake holds (posted, then perhaps updated).</summary>
 public sealed class FakeSlackMessage
@@ -52,6 +52,9 @@ public sealed class FakeSlackServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeSlackMessage> _messages = new();
     private readonly ConcurrentDictionary<string, (string Email, bool Deleted)> _users = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _rateLimits = new();
+    private readonly ConcurrentDictionary<string, (string Name, bool IsPrivate)> _channels = new();
+    private volatile string _botToken = BotToken;
+    private volatile string _appToken = AppToken;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> _acks = new();
     private readonly SemaphoreSlim _socketSend = new(1, 1);
     private readonly object _socketGate = new();
@@ -86,6 +89,15 @@ public sealed class FakeSlackServer : IAsyncDisposable
         });
         return fake;
     }
+
+    /// <summary>From now on only this bot token is valid (a reinstalled app); the old one gets <c>invalid_auth</c>.</summary>
+    public void UseBotToken(string token) => _botToken = token;
+
+    /// <summary>From now on only this app-level token opens Socket Mode connections (a regenerated token).</summary>
+    public void UseAppToken(string token) => _appToken = token;
+
+    /// <summary>A channel conversations.list shows.</summary>
+    public void AddChannel(string id, string name, bool isPrivate = false) => _channels[id] = (name, isPrivate);
 
     /// <summary>A workspace member; users.info shows this e-mail.</summary>
     public void AddUser(string userId, string email, bool deleted = false) => _users[userId] = (email, deleted);
@@ -314,13 +326,13 @@ public sealed class FakeSlackServer : IAsyncDisposable
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Results.Json(new JsonObject { ["ok"] = false, ["error"] = "ratelimited" }, statusCode: 429);
         }
-        _calls.Enqueue(new FakeSlackCall(method, body, DateTimeOffset.UtcNow, 200));
         var token = http.Request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : null;
-        var expected = method == "apps.connections.open" ? AppToken : BotToken;
+        _calls.Enqueue(new FakeSlackCall(method, body, DateTimeOffset.UtcNow, 200, token));
+        var expected = method == "apps.connections.open" ? _appToken : _botToken;
         if (token is null)
             return Error("not_authed");
         if (token != expected)
-            return Error(method == "apps.connections.open" && token == BotToken ? "not_allowed_token_type" : "invalid_auth");
+            return Error(method == "apps.connections.open" && token == _botToken ? "not_allowed_token_type" : "invalid_auth");
         return Results.Json(method switch
         {
             "auth.test" => new JsonObject { ["ok"] = true, ["url"] = "https://fake.slack.invalid/", ["team"] = "Fake", ["user"] = "genie", ["team_id"] = "T0FAKE", ["user_id"] = BotUserId, ["bot_id"] = "B0FAKE" },
@@ -330,6 +342,15 @@ public sealed class FakeSlackServer : IAsyncDisposable
             "chat.postEphemeral" => PostEphemeral(body),
             "conversations.open" => new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + (string?)body["users"] } },
             "users.info" => UsersInfo(body),
+            "conversations.list" => new JsonObject
+            {
+                ["ok"] = true,
+                ["channels"] = new JsonArray([.. _channels.OrderBy(c => c.Key).Select(c => (JsonNode)new JsonObject
+                {
+                    ["id"] = c.Key, ["name"] = c.Value.Name, ["is_channel"] = true, ["is_private"] = c.Value.IsPrivate, ["is_archived"] = false,
+                })]),
+                ["response_metadata"] = new JsonObject { ["next_cursor"] = "" },
+            },
             "users.lookupByEmail" => _users.FirstOrDefault(u => string.Equals(u.Value.Email, (string?)body["email"], StringComparison.OrdinalIgnoreCase)) is { Key: not null } found
                 ? new JsonObject { ["ok"] = true, ["user"] = new JsonObject { ["id"] = found.Key, ["profile"] = new JsonObject { ["email"] = found.Value.Email } } }
                 : new JsonObject { ["ok"] = false, ["error"] = "users_not_found" },

@@ -88,7 +88,7 @@ public sealed class NewUserTests(BrowserFixture browser, NewUserTests.Fixture sy
         [
             "/", "/Chat", "/Learn/Progress", "/Dashboard", "/Dashboard/Users", "/Dashboard/Users/Manage/Create", "/Dashboard/Bots",
             "/Dashboard/Knowledge", knowledgeBase, "/Dashboard/Team", "/Admin/Analytics", "/Admin/Feedback", "/Admin/Settings",
-            "/Admin/Lms", "/Admin/Notifications", "/Admin/Audit", "/Admin/System", "/Preferences", "/Me/Tokens", "/Account/ChangePassword",
+            "/Admin/Lms", "/Admin/Slack", "/Admin/Notifications", "/Admin/Audit", "/Admin/System", "/Preferences", "/Me/Tokens", "/Account/ChangePassword",
         ];
         foreach (var path in pages)
         {

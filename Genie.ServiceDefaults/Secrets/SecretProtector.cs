@@ -3,12 +3,13 @@ using System.Text;
 using Genie.ServiceDefaults.Auth;
 using Microsoft.Extensions.Configuration;
 
-namespace Genie.LmsBridge.Settings;
+namespace Genie.ServiceDefaults.Secrets;
 
 /// <summary>
-/// Encrypts secrets at rest with AES-256-GCM. The key is derived (HKDF-SHA256) from
-/// <c>Genie:Secrets:Key</c> when set, else from <c>Genie:Auth:SigningKey</c>; rotating that key
-/// means re-entering the TalentLMS API key. Layout: version(1) | nonce(12) | tag(16) | ciphertext.
+/// Encrypts secrets at rest with AES-256-GCM. Each service derives its own key (HKDF-SHA256, salted with its
+/// <c>scope</c>) from <c>Genie:Secrets:Key</c> when set, else from <c>Genie:Auth:SigningKey</c>; rotating that
+/// key means entering the stored secrets again. Layout: version(1) | nonce(12) | tag(16) | ciphertext, with the
+/// purpose (which secret it is) as associated data, so one secret's bytes cannot stand in for another's.
 /// </summary>
 public sealed class SecretProtector
 {
@@ -18,19 +19,23 @@ public sealed class SecretProtector
     private const int TagSize = 16;
     private readonly byte[] _key;
 
-    public SecretProtector(byte[] keyMaterial)
+    /// <param name="scope">The service's own key space, e.g. <c>lms</c> or <c>slack</c>.</param>
+    public SecretProtector(byte[] keyMaterial, string scope)
     {
         if (keyMaterial.Length < 32)
             throw new ArgumentException("secret key material must be at least 32 bytes", nameof(keyMaterial));
-        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, keyMaterial, 32, Encoding.UTF8.GetBytes("genie.lms"), Encoding.UTF8.GetBytes("genie.lms.secrets.v1"));
+        ArgumentException.ThrowIfNullOrWhiteSpace(scope);
+        _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, keyMaterial, 32,
+            Encoding.UTF8.GetBytes($"genie.{scope}"), Encoding.UTF8.GetBytes($"genie.{scope}.secrets.v1"));
     }
 
-    public static SecretProtector FromConfiguration(IConfiguration configuration)
+    /// <param name="what">What the service encrypts, for the error when no key is configured.</param>
+    public static SecretProtector FromConfiguration(IConfiguration configuration, string scope, string what)
     {
         var raw = configuration[SecretsKeyKey] is { Length: > 0 } secrets ? secrets : configuration[AuthOptions.SigningKeyKey];
         if (string.IsNullOrWhiteSpace(raw))
-            throw new InvalidOperationException($"Set {SecretsKeyKey} or {AuthOptions.SigningKeyKey}: LmsBridge encrypts the TalentLMS API key with it.");
-        return new SecretProtector(AuthOptions.DecodeKey(raw));
+            throw new InvalidOperationException($"Set {SecretsKeyKey} or {AuthOptions.SigningKeyKey}: {what} is encrypted with it.");
+        return new SecretProtector(AuthOptions.DecodeKey(raw), scope);
     }
 
     public byte[] Protect(string plaintext, string purpose)
@@ -42,6 +47,7 @@ public sealed class SecretProtector
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_key, TagSize);
         aes.Encrypt(nonce, data, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), Encoding.UTF8.GetBytes(purpose));
+        CryptographicOperations.ZeroMemory(data);
         return output;
     }
 

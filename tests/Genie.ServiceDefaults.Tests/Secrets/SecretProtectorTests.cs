@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
-using Genie.LmsBridge.Settings;
+using Genie.ServiceDefaults.Secrets;
 
-namespace Genie.LmsBridge.Tests.Settings;
+namespace Genie.ServiceDefaults.Tests.Secrets;
 
 public sealed class SecretProtectorTests
 {
-    private static SecretProtector Protector(byte fill) => new(Enumerable.Repeat(fill, 32).ToArray());
+    private static SecretProtector Protector(byte fill, string scope = "lms") => new(Enumerable.Repeat(fill, 32).ToArray(), scope);
 
     [Fact]
     public void Round_trips_and_uses_a_fresh_nonce_each_time()
@@ -20,7 +20,7 @@ public sealed class SecretProtectorTests
     }
 
     [Fact]
-    public void Tampering_another_key_or_another_purpose_is_detected()
+    public void Tampering_another_key_another_purpose_or_another_service_is_detected()
     {
         var protector = Protector(1);
         var data = protector.Protect("key-123", "purpose");
@@ -30,5 +30,6 @@ public sealed class SecretProtectorTests
         Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(tampered, "purpose"));
         Assert.ThrowsAny<CryptographicException>(() => Protector(2).Unprotect(data, "purpose"));
         Assert.ThrowsAny<CryptographicException>(() => protector.Unprotect(data, "other"));
+        Assert.ThrowsAny<CryptographicException>(() => Protector(1, "slack").Unprotect(data, "purpose"));
     }
 }
