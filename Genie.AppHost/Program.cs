@@ -56,7 +56,7 @@ var web = builder.AddProject<Projects.Genie_Web>("web").AsGenieService(httpPort:
 web.WithPortalBanner(web.GetEndpoint(GenieServiceExtensions.HttpEndpoint), admin);
 
 // Slack: idle (and saying so in its log) until Genie:Slack:BotToken is set; see services/Genie.Slack/README.md.
-builder.AddProject<Projects.Genie_Slack>("slack").AsGenieService()
+var slack = builder.AddProject<Projects.Genie_Slack>("slack").AsGenieService()
     .WithReference(db).WaitFor(db)
     .WithReference(web).WaitFor(web)
     .WithReference(agent)
@@ -64,5 +64,6 @@ builder.AddProject<Projects.Genie_Slack>("slack").AsGenieService()
     .WithEnvironment("Genie__Auth__SigningKey", signingKey)
     .WithEnvironment("Genie__Web__PublicUrl", portalUrl)
     .WithSlackSecrets(builder);
+web.WithReference(slack); // welcome notices as Slack DMs; no WaitFor: the portal runs without Slack
 
 return await builder.Build().RunGenieAsync();

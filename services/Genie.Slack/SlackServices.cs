@@ -10,6 +10,8 @@ using Genie.Slack.People;
 using Genie.Slack.Reminders;
 using Genie.Slack.SocketMode;
 using Genie.Slack.WebApi;
+using Genie.Slack.Welcome;
+using Genie.ServiceDefaults.Rpc;
 
 namespace Genie.Slack;
 
@@ -40,6 +42,7 @@ public static class SlackServices
         services.AddHostedService(sp => sp.GetRequiredService<ReminderDelivery>());
         services.AddSingleton<SocketModeConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeConnection>());
+        services.AddGrpcService<WelcomeNoticeHandler>();
         return builder;
     }
 }

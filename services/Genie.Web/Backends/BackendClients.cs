@@ -1,6 +1,7 @@
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Retrieval.V1;
+using Genie.Contracts.Slack.V1;
 using Genie.ServiceDefaults.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -17,6 +18,8 @@ public sealed class BackendClients(IServiceProvider services, IConfiguration con
     public LmsService.LmsServiceClient Lms => Resolve<LmsService.LmsServiceClient>(BackendServices.LmsBridge);
 
     public RetrievalService.RetrievalServiceClient Retrieval => Resolve<RetrievalService.RetrievalServiceClient>(BackendServices.Retrieval);
+
+    public SlackNoticeService.SlackNoticeServiceClient SlackNotices => Resolve<SlackNoticeService.SlackNoticeServiceClient>(BackendServices.Slack);
 
     public AgentService.AgentServiceClient Agent => Resolve<AgentService.AgentServiceClient>(BackendServices.Agent);
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Genie.Contracts.Agent.V1;
 using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Retrieval.V1;
+using Genie.Contracts.Slack.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Clients;
 using Genie.Web.Identity;
@@ -17,6 +18,9 @@ public static class BackendServices
     public const string Agent = "agent";
     public const string LmsBridge = "lmsbridge";
 
+    /// <summary>Optional: the Slack adapter, for notices sent as Slack DMs (not a backend any page needs).</summary>
+    public const string Slack = "slack";
+
     public static readonly IReadOnlyList<(string Name, string Title, string Purpose)> All =
     [
         (Retrieval, "Retrieval", "knowledge bases, ingestion and search"),
@@ -29,6 +33,7 @@ public static class BackendServices
         services.AddServiceClient<RetrievalService.RetrievalServiceClient>(Retrieval);
         services.AddServiceClient<AgentService.AgentServiceClient>(Agent);
         services.AddServiceClient<LmsService.LmsServiceClient>(LmsBridge);
+        services.AddServiceClient<SlackNoticeService.SlackNoticeServiceClient>(Slack);
         // grpc.health.v1 answers anonymous callers, so these need neither token nor interceptor.
         foreach (var (name, _, _) in All)
             services.AddGrpcClient<Health.HealthClient>(HealthClientName(name), o => o.Address = new Uri($"http://_grpc.{name}"))

@@ -19,6 +19,7 @@ public sealed class ContractCoverageTests(SharedApp shared)
         ["genie.agent.v1"] = "agent",
         ["genie.lms.v1"] = "lmsbridge",
         ["genie.portal.v1"] = "web",
+        ["genie.slack.v1"] = "slack",
     };
 
     /// <summary>Callable without a bearer token: health, and the exchange whose request carries the credential.</summary>

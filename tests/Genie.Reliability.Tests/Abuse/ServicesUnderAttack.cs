@@ -99,10 +99,13 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
         _hosts.Add(lms);
         var web = await WebTestHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, agent.ClientSettings, lms.ClientSettings, key));
         _hosts.Add(web);
+        var slack = await SlackTestHost.StartAsync(key);
+        _hosts.Add(slack);
         ByService["genie.retrieval.v1.RetrievalService"] = new("Retrieval", retrieval.Host.GrpcAddress, retrieval.ConnectionString);
         ByService["genie.agent.v1.AgentService"] = new("Agent", agent.GrpcAddress, agent.ConnectionString);
         ByService["genie.lms.v1.LmsService"] = new("LmsBridge", lms.Host.GrpcAddress, lms.ConnectionString);
         ByService["genie.portal.v1.PortalService"] = new("Web", web.GrpcAddress, web.ConnectionString);
+        ByService["genie.slack.v1.SlackNoticeService"] = new("Slack", slack.GrpcAddress, slack.ConnectionString);
     }
 
     /// <summary>Every table of every service's database as "service table: rows digest".</summary>
