@@ -25,10 +25,10 @@ public sealed class ReminderSettings
     [Display(Name = "Pause all reminders")]
     public bool Paused { get; set; }
 
-    [Display(Name = "Quiet hours from")]
+    [Display(Name = "From")]
     public string? QuietHoursStart { get; set; }
 
-    [Display(Name = "to")]
+    [Display(Name = "To")]
     public string? QuietHoursEnd { get; set; }
 
     [Display(Name = "Time zone")]
