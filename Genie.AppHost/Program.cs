@@ -64,7 +64,7 @@ var slack = builder.AddProject<Projects.Genie_Slack>("slack").AsGenieService()
     .WithEnvironment("Genie__Auth__SigningKey", signingKey)
     .WithEnvironment("Genie__Web__PublicUrl", portalUrl)
     .WithSlackSecrets(builder);
-// Admin → Slack in the portal calls the Slack service (no WaitFor: Slack waits for the portal).
+// Admin → Slack and welcome notices as Slack DMs (no WaitFor: the portal runs without Slack).
 web.WithReference(slack);
 
 return await builder.Build().RunGenieAsync();

@@ -12,6 +12,8 @@ using Genie.Slack.Reminders;
 using Genie.Slack.Settings;
 using Genie.Slack.SocketMode;
 using Genie.Slack.WebApi;
+using Genie.Slack.Welcome;
+using Genie.ServiceDefaults.Rpc;
 
 namespace Genie.Slack;
 
@@ -48,6 +50,8 @@ public static class SlackServices
         services.AddHostedService(sp => sp.GetRequiredService<ReminderDelivery>());
         services.AddSingleton<SocketModeConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<SocketModeConnection>());
+        services.AddGrpcService<WelcomeNoticeHandler>();
+        services.AddGrpcService<SlackAdminHandler>();
         return builder;
     }
 }

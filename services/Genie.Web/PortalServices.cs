@@ -47,6 +47,7 @@ public static class PortalServices
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<NotificationSignal>();
         services.AddSingleton<SmtpMailer>();
+        services.AddSingleton<SlackWelcome>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddHostedService<FirstAdmin>();

@@ -251,7 +251,7 @@ public sealed class IdleSlackTests(SlackSystem system) : IClassFixture<SlackSyst
     {
         await using var fake = await FakeSlackServer.StartAsync();
         var logs = new CapturedLogs();
-        await using var idle = await SlackTestHost.StartAsync(TestSettings.Merge(system.BackendSettings, new Dictionary<string, string?>
+        await using var idleSlack = await SlackTestHost.StartAsync(TestSettings.Merge(system.BackendSettings, new Dictionary<string, string?>
         {
             ["Genie:Slack:ApiBaseUrl"] = fake.ApiBaseUrl,
             ["Genie:Slack:UpdateInterval"] = "00:00:00.050",
@@ -259,6 +259,7 @@ public sealed class IdleSlackTests(SlackSystem system) : IClassFixture<SlackSyst
             ["Genie:Slack:ReminderInterval"] = "01:00:00",
             ["Logging:LogLevel:Default"] = "Debug",
         }), logs);
+        var idle = idleSlack.Host;
         var admin = new SlackAdminService.SlackAdminServiceClient(idle.CreateChannel());
         var asAdmin = BearerToken.Options(idle.IssueToken(Roles.Admin, "admin-1"), TimeSpan.FromSeconds(60));
         using var http = new HttpClient();

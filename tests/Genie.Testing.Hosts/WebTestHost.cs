@@ -6,6 +6,7 @@ using Genie.Web.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Genie.Testing.Hosts;
 
@@ -38,14 +39,15 @@ public sealed class WebTestHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<WebTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="logs">Also receives every log line the portal writes (to check what reaches logs).</param>
+    public static async Task<WebTestHost> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var cluster = await PostgresCluster.GetSharedAsync();
         var connectionString = await cluster.CreateDatabaseAsync("web");
-        return await FreePort.BindAsync(() => TryStartAsync(connectionString, settings));
+        return await FreePort.BindAsync(() => TryStartAsync(connectionString, settings, logs));
     }
 
-    private static async Task<WebTestHost> TryStartAsync(string connectionString, IDictionary<string, string?>? settings)
+    private static async Task<WebTestHost> TryStartAsync(string connectionString, IDictionary<string, string?>? settings, ILoggerProvider? logs)
     {
         var grpc = $"http://127.0.0.1:{FreePort.Next()}";
         var http = $"http://127.0.0.1:{FreePort.Next()}";
@@ -65,7 +67,12 @@ public sealed class WebTestHost : IAsyncDisposable
 
         var app = PortalApp.Build(
             new WebApplicationOptions { ApplicationName = "Genie.Web", ContentRootPath = Path.Combine(RepoPaths.Root, "services", "Genie.Web"), EnvironmentName = "Testing" },
-            builder => builder.Configuration.AddInMemoryCollection(config));
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(config);
+                if (logs is not null)
+                    builder.Logging.AddProvider(logs);
+            });
         try
         {
             await app.StartAsync();

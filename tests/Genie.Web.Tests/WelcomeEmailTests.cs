@@ -1,16 +1,21 @@
 using System.Net;
 using Genie.ServiceDefaults.Auth;
 using Genie.Testing;
+using Genie.Testing.Hosts;
 using Genie.Web.Notifications;
 using Genie.Web.Tests.Infrastructure;
 
 namespace Genie.Web.Tests;
 
-/// <summary>Welcome emails through a real SMTP conversation with a listener on loopback.</summary>
+/// <summary>
+/// Welcome emails through a real SMTP conversation with a listener on loopback. Slack is deployed with this portal
+/// but unreachable, which must cost the e-mail nothing.
+/// </summary>
 public sealed class WelcomeEmailTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private readonly int _smtpPort = FreePort.Next();
+    private readonly CapturedLogs _logs = new();
     private PortalHost _host = null!;
 
     public async Task InitializeAsync() => _host = await PortalHost.StartAsync(new Dictionary<string, string?>
@@ -21,7 +26,8 @@ public sealed class WelcomeEmailTests : IAsyncLifetime
         ["Genie:Smtp:RetryDelay"] = "00:00:01",
         ["Genie:Smtp:PollInterval"] = "00:00:00.200",
         ["Genie:Smtp:Timeout"] = "00:00:05",
-    });
+        ["services:slack:grpc:0"] = $"http://127.0.0.1:{FreePort.Next()}", // nothing answers there
+    }, _logs);
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -80,6 +86,23 @@ public sealed class WelcomeEmailTests : IAsyncLifetime
         var notification = (await _host.Get<NotificationStore>().ForUserAsync(user!.Id)).Single();
         Assert.Equal(NotificationStatus.Sent, notification.Status);
         Assert.True(notification.Attempts >= 2);
+    }
+
+    [Fact]
+    public async Task With_Slack_unreachable_the_user_is_created_the_email_is_sent_and_the_failure_is_logged_without_secrets()
+    {
+        await using var smtp = TestSmtpServer.Start(_smtpPort);
+        using var admin = await _host.SignedInAdminAsync();
+        var email = $"slackless-{Guid.NewGuid():N}@genie.test";
+
+        var created = await admin.PostFormAsync("/Dashboard/Users/Manage/Create", new { Email = email, DisplayName = "Sam Slackless", Role = Roles.Learner });
+
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Contains("Hi Sam Slackless", (await smtp.WaitForMessageAsync(m => m.To.Contains(email), Patience)).Body());
+        await WaitUntilAsync(() => Task.FromResult(_logs.Lines.Any(l => l.Contains($"Sending the welcome for {email} to Slack failed"))));
+        var signingKey = _host.App.Configuration[AuthOptions.SigningKeyKey]!;
+        // A JWT starts with its encoded {"alg":…} header.
+        Assert.All(_logs.Lines, l => Assert.False(l.Contains(signingKey) || l.Contains("Bearer ") || l.Contains("eyJhbGci"), l));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

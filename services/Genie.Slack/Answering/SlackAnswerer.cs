@@ -40,6 +40,11 @@ public sealed class SlackAnswerer(
         var thread = question.ReplyThreadTs;
         var known = await store.FindConversationAsync(question.ChannelId, thread, question.SlackUserId, ct);
         var bot = known?.Bot ?? question.Bot;
+        if (!person.Genie.MayUse(bot))
+        {
+            await slack.PostEphemeralAsync(question.ChannelId, question.SlackUserId, BotAccess.RefusalText(bot), question.ThreadTs, ct);
+            return;
+        }
 
         var placeholder = await slack.PostMessageAsync(question.ChannelId, "Looking through the docs…",
             [AnswerBlocks.Section(PlaceholderText)], thread, ct);

@@ -26,7 +26,7 @@ public sealed class GenieBackends(
         try
         {
             var issued = await portal.IssueUserTokenAsync(new IssueUserTokenRequest { Email = email }, AsService(ct));
-            return new GenieUser(issued.UserId, issued.Email, issued.Role, issued.AccessToken, issued.ExpiresAt.ToDateTimeOffset());
+            return new GenieUser(issued.UserId, issued.Email, issued.Role, issued.AccessToken, issued.ExpiresAt.ToDateTimeOffset(), [.. issued.Bots]);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {
@@ -59,5 +59,11 @@ public sealed class GenieBackends(
     private static CallOptions AsUser(GenieUser user, CancellationToken ct) => BearerToken.Options(user.Token, CallTimeout, ct);
 }
 
-/// <summary>A Genie user as Web vouched for them, with the token to act as them until it expires.</summary>
-public sealed record GenieUser(string Id, string Email, string Role, string Token, DateTimeOffset ExpiresAt);
+/// <summary>
+/// A Genie user as Web vouched for them, with the token to act as them until it expires and the bots the portal
+/// lets them use (as of when the token was issued).
+/// </summary>
+public sealed record GenieUser(string Id, string Email, string Role, string Token, DateTimeOffset ExpiresAt, IReadOnlyList<string> Bots)
+{
+    public bool MayUse(string bot) => Bots.Contains(bot, StringComparer.Ordinal);
+}

@@ -43,6 +43,11 @@ public sealed class SlashCommands(SlackWebApi slack, SlackPeople people, GenieBa
             await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId, person.NoAccessText, null, ct);
             return;
         }
+        if (!person.Genie.MayUse(BotChoice.Learning))
+        {
+            await slack.PostEphemeralAsync(command.ChannelId, command.SlackUserId, BotAccess.RefusalText(BotChoice.Learning), null, ct);
+            return;
+        }
         var answer = new StringBuilder();
         await foreach (var ev in backends.ChatAsync(person.Genie, new ChatRequest { Bot = BotChoice.Learning, Message = question }, ct))
         {

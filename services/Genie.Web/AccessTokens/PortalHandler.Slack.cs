@@ -26,7 +26,7 @@ public sealed partial class PortalHandler
         if (user is not { Active: true })
             throw RpcErrors.Of(StatusCode.NotFound, "email: no active Genie user has this e-mail");
         var lifetime = request.LifetimeSeconds == 0 ? DefaultLifetime : TimeSpan.FromSeconds(request.LifetimeSeconds);
-        return new ExchangeTokenResponse
+        var response = new ExchangeTokenResponse
         {
             AccessToken = tokenService.Issue(user.Id.ToString(), user.Email, user.DisplayName, user.Role, lifetime),
             ExpiresAt = Timestamp.FromDateTimeOffset(time.GetUtcNow() + lifetime),
@@ -34,5 +34,7 @@ public sealed partial class PortalHandler
             Email = user.Email,
             Role = user.Role,
         };
+        response.Bots.AddRange(await BotsOfAsync(user, context.CancellationToken));
+        return response;
     }
 }

@@ -3,6 +3,7 @@ using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Hosting;
 using Genie.ServiceDefaults.Rpc;
+using Genie.Web.Bots;
 using Genie.Web.Identity;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -11,7 +12,8 @@ using Microsoft.AspNetCore.Authorization;
 namespace Genie.Web.AccessTokens;
 
 /// <summary>Serves <c>genie.portal.v1.PortalService</c>: personal access token → short-lived JWT.</summary>
-public sealed partial class PortalHandler(PersonalAccessTokens tokens, UserStore users, TokenService tokenService, ServiceInfoProvider serviceInfo, TimeProvider time, ToolEndpointDirectory endpoints)
+public sealed partial class PortalHandler(PersonalAccessTokens tokens, UserStore users, TokenService tokenService, ServiceInfoProvider serviceInfo, TimeProvider time, ToolEndpointDirectory endpoints,
+    BotAssignments assignments)
     : PortalService.PortalServiceBase
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(10);
@@ -31,7 +33,7 @@ public sealed partial class PortalHandler(PersonalAccessTokens tokens, UserStore
             ?? throw RpcErrors.Of(StatusCode.Unauthenticated, "personal_access_token: unknown or revoked, or its owner is deactivated");
         var lifetime = request.LifetimeSeconds == 0 ? DefaultLifetime : TimeSpan.FromSeconds(request.LifetimeSeconds);
         var expiresAt = time.GetUtcNow() + lifetime;
-        return new ExchangeTokenResponse
+        var response = new ExchangeTokenResponse
         {
             AccessToken = tokenService.Issue(user.Id.ToString(), user.Email, user.DisplayName, user.Role, lifetime),
             ExpiresAt = Timestamp.FromDateTimeOffset(expiresAt),
@@ -40,5 +42,11 @@ public sealed partial class PortalHandler(PersonalAccessTokens tokens, UserStore
             Role = user.Role,
             Endpoints = endpoints.Current(),
         };
+        response.Bots.AddRange(await BotsOfAsync(user, context.CancellationToken));
+        return response;
     }
+
+    /// <summary>The ids of the bots the user may use, as the portal's chat decides it.</summary>
+    private async Task<IEnumerable<string>> BotsOfAsync(PortalUser user, CancellationToken ct) =>
+        (await assignments.AvailableToAsync(user.Id, user.Role, ct)).Select(b => b.Id);
 }

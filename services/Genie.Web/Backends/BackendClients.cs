@@ -19,6 +19,8 @@ public sealed class BackendClients(IServiceProvider services, IConfiguration con
 
     public RetrievalService.RetrievalServiceClient Retrieval => Resolve<RetrievalService.RetrievalServiceClient>(BackendServices.Retrieval);
 
+    public SlackNoticeService.SlackNoticeServiceClient SlackNotices => Resolve<SlackNoticeService.SlackNoticeServiceClient>(BackendServices.Slack);
+
     public AgentService.AgentServiceClient Agent => Resolve<AgentService.AgentServiceClient>(BackendServices.Agent);
 
     public SlackAdminService.SlackAdminServiceClient Slack => Resolve<SlackAdminService.SlackAdminServiceClient>(BackendServices.Slack);

@@ -17,6 +17,8 @@ public static class BackendServices
     public const string Retrieval = "retrieval";
     public const string Agent = "agent";
     public const string LmsBridge = "lmsbridge";
+
+    /// <summary>Optional: the Slack adapter (Admin → Slack, welcome notices as Slack DMs); no other page needs it.</summary>
     public const string Slack = "slack";
 
     public static readonly IReadOnlyList<(string Name, string Title, string Purpose)> All =
@@ -32,6 +34,7 @@ public static class BackendServices
         services.AddServiceClient<AgentService.AgentServiceClient>(Agent);
         services.AddServiceClient<LmsService.LmsServiceClient>(LmsBridge);
         services.AddServiceClient<SlackAdminService.SlackAdminServiceClient>(Slack);
+        services.AddServiceClient<SlackNoticeService.SlackNoticeServiceClient>(Slack);
         // grpc.health.v1 answers anonymous callers, so these need neither token nor interceptor.
         foreach (var (name, _, _) in All)
             services.AddGrpcClient<Health.HealthClient>(HealthClientName(name), o => o.Address = new Uri($"http://_grpc.{name}"))

@@ -21,6 +21,7 @@ public sealed class UserAdministration(
     NotificationStore notifications,
     NotificationSignal signal,
     SmtpMailer mailer,
+    SlackWelcome slackWelcome,
     IOptions<PortalIdentityOptions> options,
     TimeProvider time)
 {
@@ -36,7 +37,10 @@ public sealed class UserAdministration(
     public static string? ValidateDisplayName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? "Enter a name." : name.Trim().Length > 100 ? "Use at most 100 characters." : null;
 
-    /// <summary>Creates the user with an invitation and queues the welcome email. Null when the email is taken.</summary>
+    /// <summary>
+    /// Creates the user with an invitation and queues the welcome email; the welcome also goes to Slack when it is
+    /// deployed and knows the e-mail. Null when the email is taken.
+    /// </summary>
     public async Task<NewUser?> CreateAsync(AuditActor actor, string inviterName, string email, string displayName, string role, string baseUrl, CancellationToken ct = default)
     {
         if (!Roles.IsPersonRole(role))
@@ -51,6 +55,7 @@ public sealed class UserAdministration(
         await AuditLog.WriteAsync(conn, tx, actor, "user.create", email.Trim(), $"role {role}", ct);
         await tx.CommitAsync(ct);
         signal.Notify();
+        slackWelcome.Send(email.Trim(), displayName.Trim(), inviterName, baseUrl);
         return result;
     }
 

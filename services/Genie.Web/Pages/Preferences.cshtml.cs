@@ -1,13 +1,18 @@
 using System.ComponentModel.DataAnnotations;
 using Genie.Contracts.Agent.V1;
+using Genie.Contracts.Lms.V1;
 using Grpc.Core;
 using Genie.Web.Backends;
+using Genie.Web.Learning;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Genie.Web.Pages;
 
-/// <summary>What Genie remembers about the caller: preferences they set (edit) and facts it learned (delete).</summary>
+/// <summary>
+/// What Genie remembers about the caller: preferences they set (edit) and facts it learned (delete), and their
+/// reminder settings (LmsBridge's, for the caller only: the token says who they are).
+/// </summary>
 public sealed class PreferencesModel(BackendClients backends, UserCalls calls, ILogger<PreferencesModel> logger) : PageModel
 {
     private static readonly IReadOnlyDictionary<string, string> FormFields = new Dictionary<string, string>
@@ -30,7 +35,15 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls, I
     [BindProperty]
     public PreferencesForm Form { get; set; } = new();
 
+    private const string ReminderService = "The reminder service";
+
+    [BindProperty]
+    public ReminderSettings Reminders { get; set; } = new();
+
     public IReadOnlyList<LearnedFact> Facts { get; private set; } = [];
+
+    /// <summary>Why the Reminders section cannot be shown (LmsBridge unreachable); the rest of the page still works.</summary>
+    public string? RemindersError { get; private set; }
 
     public Preferences? Saved { get; private set; }
 
@@ -39,8 +52,8 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls, I
     public async Task OnGetAsync()
     {
         await LoadAsync();
-        if (Saved is { } p)
-            Form = new PreferencesForm { AnswerLength = p.AnswerLength, Tone = p.Tone, Language = p.Language, RoleTeam = p.RoleTeam, Level = p.Level };
+        ShowSavedPreferences();
+        await ShowSavedRemindersAsync();
     }
 
     public async Task<IActionResult> OnPostSaveAsync()
@@ -72,6 +85,35 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls, I
             }
         }
         await LoadAsync();
+        await ShowSavedRemindersAsync();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRemindersAsync()
+    {
+        foreach (var (field, problem) in Reminders.Problems())
+            ModelState.AddModelError(field, problem);
+        if (ModelState.ErrorCount == 0)
+        {
+            try
+            {
+                var lms = backends.Lms;
+                // Read right before writing, so a Slack choice made with /genie reminders since the page was shown stays.
+                var stored = await lms.GetReminderPreferencesAsync(new GetReminderPreferencesRequest(), LmsCall());
+                await lms.SetReminderPreferencesAsync(Reminders.ToPreferences(stored), LmsCall());
+                TempData["Flash"] = "Reminder settings saved.";
+                return RedirectToPage();
+            }
+            catch (RpcException e) when (BackendErrors.AddToModelState(e, ModelState, ReminderSettings.FormFields))
+            {
+            }
+            catch (RpcException e)
+            {
+                ModelState.AddModelError("Reminders", BackendErrors.ForLearner(e, ReminderService, logger));
+            }
+        }
+        await LoadAsync();
+        ShowSavedPreferences();
         return Page();
     }
 
@@ -89,6 +131,26 @@ public sealed class PreferencesModel(BackendClients backends, UserCalls calls, I
         }
         return RedirectToPage();
     }
+
+    private void ShowSavedPreferences()
+    {
+        if (Saved is { } p)
+            Form = new PreferencesForm { AnswerLength = p.AnswerLength, Tone = p.Tone, Language = p.Language, RoleTeam = p.RoleTeam, Level = p.Level };
+    }
+
+    private async Task ShowSavedRemindersAsync()
+    {
+        try
+        {
+            Reminders = ReminderSettings.From(await backends.Lms.GetReminderPreferencesAsync(new GetReminderPreferencesRequest(), LmsCall()));
+        }
+        catch (RpcException e)
+        {
+            RemindersError = BackendErrors.ForLearner(e, ReminderService, logger);
+        }
+    }
+
+    private CallOptions LmsCall() => calls.For(User, HttpContext.RequestAborted, TimeSpan.FromSeconds(15));
 
     private async Task LoadAsync()
     {

@@ -112,7 +112,8 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
         ByService["genie.agent.v1.AgentService"] = new("Agent", agent.GrpcAddress, agent.ConnectionString);
         ByService["genie.lms.v1.LmsService"] = new("LmsBridge", lms.Host.GrpcAddress, lms.ConnectionString);
         ByService["genie.portal.v1.PortalService"] = new("Web", web.GrpcAddress, web.ConnectionString);
-        ByService["genie.slack.v1.SlackAdminService"] = new("Slack", slack.GrpcAddress, slack.App.Configuration["ConnectionStrings:genie"]!);
+        ByService["genie.slack.v1.SlackAdminService"] = new("Slack", slack.GrpcAddress, slack.ConnectionString);
+        ByService["genie.slack.v1.SlackNoticeService"] = new("Slack", slack.GrpcAddress, slack.ConnectionString);
     }
 
     /// <summary>Every table of every service's database as "service table: rows digest".</summary>

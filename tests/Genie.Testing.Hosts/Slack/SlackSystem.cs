@@ -7,6 +7,7 @@ using Genie.Testing;
 using Genie.Testing.FakeSlack;
 using Genie.Web;
 using Genie.Web.Audit;
+using Genie.Web.Bots;
 using Genie.Web.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,7 @@ public sealed class SlackSystem : IAsyncLifetime
 
     private IDictionary<string, string?>? _slackSettings;
     private WebTestHost _web = null!;
+    private SlackTestHost _slack = null!;
 
     /// <summary>A started system whose Slack adapter has these settings on top of the test ones (e.g. the production update interval).</summary>
     public static async Task<SlackSystem> StartAsync(IDictionary<string, string?>? slackSettings = null)
@@ -54,7 +56,7 @@ public sealed class SlackSystem : IAsyncLifetime
     public AgentTestHost Agent { get; private set; } = null!;
     public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
     public WebApplication Portal { get; private set; } = null!;
-    public ServiceTestHost Slack { get; private set; } = null!;
+    public ServiceTestHost Slack => _slack.Host;
     public FakeSlackServer FakeSlack { get; private set; } = null!;
     public CapturedLogs Logs { get; } = new();
     public string PortalUrl { get; private set; } = "";
@@ -82,7 +84,7 @@ public sealed class SlackSystem : IAsyncLifetime
             ["services:lmsbridge:grpc:0"] = LmsBridge.Host.GrpcAddress.ToString(),
             [AuthOptions.SigningKeyKey] = key,
         };
-        Slack = await SlackTestHost.StartAsync(TestSettings.Merge(BackendSettings, new Dictionary<string, string?>
+        _slack = await SlackTestHost.StartAsync(TestSettings.Merge(BackendSettings, new Dictionary<string, string?>
         {
             ["Genie:Slack:ReminderInterval"] = "01:00:00", // tests deliver by calling ReminderDelivery themselves
             ["Genie:Slack:BotToken"] = FakeSlackServer.BotToken,
@@ -97,14 +99,18 @@ public sealed class SlackSystem : IAsyncLifetime
         await FakeSlack.WaitForConnectionsAsync(1);
     }
 
-    /// <summary>A Genie user (created as the portal does) who is also Slack user <c>U…</c> with the same e-mail.</summary>
-    public async Task<(Guid GenieId, string SlackId)> AddPersonAsync(string role = Roles.Learner, string? email = null)
+    /// <summary>
+    /// A Genie user (created as the portal does) who is also Slack user <c>U…</c> with the same e-mail, assigned
+    /// <paramref name="bots"/> (both bots unless named) as an admin would on the portal's user page.
+    /// </summary>
+    public async Task<(Guid GenieId, string SlackId)> AddPersonAsync(string role = Roles.Learner, string? email = null, IReadOnlyCollection<string>? bots = null)
     {
         var suffix = Guid.NewGuid().ToString("N")[..10].ToUpperInvariant();
         email ??= $"person-{suffix.ToLowerInvariant()}@genie.test";
         var created = await Portal.Services.GetRequiredService<UserAdministration>()
             .CreateAsync(AuditActor.System, "Test", email, "Test " + suffix, role, PortalUrl)
             ?? throw new InvalidOperationException($"{email} exists");
+        await Portal.Services.GetRequiredService<BotAssignments>().SetForUserAsync(created.UserId, bots ?? [Bot.OnboardingId, Bot.LearningId]);
         var slackId = "U" + suffix;
         FakeSlack.AddUser(slackId, email);
         return (created.UserId, slackId);
@@ -132,6 +138,12 @@ public sealed class SlackSystem : IAsyncLifetime
             throw new InvalidOperationException($"The sync ended {sync.State}: {sync.Error}");
         return (slackId, email, course.Name, added.Select(u => u.Name).ToList());
     }
+
+    /// <summary>
+    /// Lets the portal reach the Slack adapter (<c>services:slack:grpc:0</c>), so new users are welcomed in Slack too.
+    /// Off by default: other tests count the DMs their people receive.
+    /// </summary>
+    public void LinkPortalToSlack() => Portal.Configuration["services:slack:grpc:0"] = Slack.GrpcAddress.ToString();
 
     public Task AddHandbookAsync(params Guid[] readers) =>
         Retrieval.CreateKbWithDocumentsAsync("Handbook " + Guid.NewGuid().ToString("N")[..6], new Grants { UserIds = { readers.Select(r => r.ToString()) } }, [("badges.md", HandbookMarkdown)]);
@@ -177,7 +189,7 @@ public sealed class SlackSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Slack.DisposeAsync();
+        await _slack.DisposeAsync();
         await _web.DisposeAsync();
         await Agent.DisposeAsync();
         await LmsBridge.DisposeAsync();

@@ -1,30 +1,42 @@
 using Genie.ServiceDefaults.Database;
-using Genie.ServiceDefaults.Rpc;
 using Genie.Slack;
-using Genie.Slack.Admin;
 using Genie.Slack.Http;
-using Genie.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Genie.Testing.Hosts;
 
-/// <summary>Genie.Slack composed as its Program.cs does (adapter, SlackAdminService, /slack/*) over a fresh database.</summary>
-public static class SlackTestHost
+/// <summary>The Slack adapter as Program.cs composes it, on loopback over a fresh database of the shared test cluster.</summary>
+public sealed class SlackTestHost : IAsyncDisposable
 {
-    /// <param name="settings">Its configuration: backends' addresses, the signing key, <c>Genie:Slack:*</c>.</param>
-    /// <param name="logs">Receives every log line when given.</param>
-    public static async Task<ServiceTestHost> StartAsync(IDictionary<string, string?> settings, ILoggerProvider? logs = null)
+    private SlackTestHost(ServiceTestHost host, string connectionString)
+    {
+        Host = host;
+        ConnectionString = connectionString;
+    }
+
+    public ServiceTestHost Host { get; }
+
+    public string ConnectionString { get; }
+
+    public Uri GrpcAddress => Host.GrpcAddress;
+
+    public IServiceProvider Services => Host.Services;
+
+    /// <summary>Without <c>Genie:Slack:BotToken</c> in <paramref name="settings"/> the adapter starts idle, as unconfigured.</summary>
+    public static async Task<SlackTestHost> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var cluster = await PostgresCluster.GetSharedAsync();
-        var database = await cluster.CreateDatabaseAsync("slack");
-        return await ServiceTestHost.StartAsync("slack", builder =>
+        var connectionString = await cluster.CreateDatabaseAsync("slack");
+        var host = await ServiceTestHost.StartAsync("slack", builder =>
         {
             if (logs is not null)
                 builder.Logging.AddProvider(logs);
             builder.AddGenieDatabase("slack", typeof(SlackServices).Assembly);
             builder.AddSlack();
-            builder.Services.AddGrpcService<SlackAdminHandler>();
-        }, TestSettings.Merge(new Dictionary<string, string?> { ["ConnectionStrings:genie"] = database }, settings), map: app => app.MapSlackEndpoints());
+        }, TestSettings.Merge(new Dictionary<string, string?> { ["ConnectionStrings:genie"] = connectionString }, settings),
+            map: app => app.MapSlackEndpoints());
+        return new SlackTestHost(host, connectionString);
     }
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

@@ -32,9 +32,9 @@ public sealed class PortalHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<PortalHost> StartAsync(IDictionary<string, string?>? settings = null)
+    public static async Task<PortalHost> StartAsync(IDictionary<string, string?>? settings = null, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
-        var web = await WebTestHost.StartAsync(settings);
+        var web = await WebTestHost.StartAsync(settings, logs);
         return new PortalHost(web.App, web.HttpAddress, web.ConnectionString);
     }
 
