@@ -110,7 +110,7 @@ public sealed partial class RetrievalHandler
         {
             embedder = await embedders.ResolveAsync(spec.Provider, spec.Model, spec.Dimension, context.CancellationToken);
         }
-        catch (Exception e) when (e is EmbeddingProviderException or HttpRequestException)
+        catch (Exception e) when (e is EmbeddingProviderException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
             throw RpcErrors.Of(StatusCode.FailedPrecondition, $"embedder: the {spec.Provider} embedder does not answer: {e.Message}");
         }
