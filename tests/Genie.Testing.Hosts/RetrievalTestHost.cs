@@ -11,7 +11,7 @@ namespace Genie.Testing.Hosts;
 
 /// <summary>
 /// Retrieval composed as its Program.cs does (service defaults + AddRetrieval; here the sync scheduler off and the
-/// built-in embedder) on loopback over a fresh database. Start one with <see cref="StartAsync"/>, or use the class as
+/// built-in embedder) on loopback over a fresh database (or the one a ConnectionStrings:genie setting names, to restart on it). Start one with <see cref="StartAsync"/>, or use the class as
 /// an xunit class fixture (default settings).
 /// </summary>
 public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
