@@ -54,6 +54,9 @@ public sealed class RetrievalOptions
     /// <summary>How often the scheduler looks for sources due for a re-sync.</summary>
     public int SchedulerPollSeconds { get; set; } = 30;
 
+    /// <summary>Chunks embedded and committed together when a knowledge base switches embedder (a restart loses at most one batch).</summary>
+    public int ReembedBatchSize { get; set; } = 64;
+
     public ChunkingOptions Chunking { get; set; } = new();
 
     public SearchOptions Search { get; set; } = new();

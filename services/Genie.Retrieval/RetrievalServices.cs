@@ -5,6 +5,7 @@ using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Ingestion;
 using Genie.Retrieval.KnowledgeBases;
 using Genie.Retrieval.Parsing;
+using Genie.Retrieval.Reembedding;
 using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
 using Genie.ServiceDefaults.Database;
@@ -24,6 +25,8 @@ public static class RetrievalServices
         AddRetrievalCore(builder.Services, builder.Configuration);
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
+        builder.Services.AddSingleton<EmbedderSwitchRunner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbedderSwitchRunner>());
         // Grpc.AspNetCore limits message size per service, so UploadDocument's limit applies to every rpc here.
         builder.Services.AddGrpcService<RetrievalHandler>(maxReceiveMessageSize: RetrievalOptions.UploadMessageLimit);
         return builder;
@@ -50,6 +53,7 @@ public static class RetrievalServices
         services.AddSingleton<DocumentParser>();
         services.AddSingleton(new StructuredChunker(options.Chunking));
         services.AddSingleton<DocumentIndexer>();
+        services.AddSingleton<EmbedderSwitches>();
         services.AddSingleton<SyncRunner>();
         services.AddSingleton<SyncScheduler>();
         services.AddSingleton<TermStatistics>();

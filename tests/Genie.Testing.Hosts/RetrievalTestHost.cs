@@ -11,7 +11,7 @@ namespace Genie.Testing.Hosts;
 
 /// <summary>
 /// Retrieval composed as its Program.cs does (service defaults + AddRetrieval; here the sync scheduler off and the
-/// built-in embedder) on loopback over a fresh database. Start one with <see cref="StartAsync"/>, or use the class as
+/// built-in embedder) on loopback over a fresh database (or the one a ConnectionStrings:genie setting names, to restart on it). Start one with <see cref="StartAsync"/>, or use the class as
 /// an xunit class fixture (default settings).
 /// </summary>
 public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
@@ -53,8 +53,10 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var cluster = await PostgresCluster.GetSharedAsync();
-        ConnectionString = await cluster.CreateDatabaseAsync("retrieval");
+        // A connection string in the settings reuses that database (a restarted service); else a fresh one.
+        ConnectionString = _settings?.TryGetValue("ConnectionStrings:genie", out var given) == true && given is not null
+            ? given
+            : await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("retrieval");
         Host = await ServiceTestHost.StartAsync("retrieval", builder => builder.AddRetrieval(scheduler: false), TestSettings.Merge(new Dictionary<string, string?>
         {
             ["ConnectionStrings:genie"] = ConnectionString,

@@ -96,6 +96,40 @@ public sealed class KnowledgePagesTests(KnowledgePagesTests.Fixture fixture) : I
     }
 
     [Fact]
+    public async Task Changing_the_embedder_shows_the_switch_then_the_new_embedder_and_a_refusal_in_plain_words()
+    {
+        using var admin = await fixture.Portal.SignedInAdminAsync();
+        var kbUrl = await fixture.CreateKbAsync(admin, "Re-embedded");
+        var id = kbUrl.Split('/')[^1];
+        await admin.PostMultipartAsync(kbUrl, kbUrl + "?handler=Upload", "files", [("badge.md", Encoding.UTF8.GetBytes("# Badge\n\nCollect your badge at the security desk."))]);
+        var (_, before) = await admin.GetPageAsync(kbUrl);
+        Assert.Contains("builtin hashing-v1 (384 dimensions)", before.QuerySelector("[data-test=embedder]")!.TextContent);
+        Assert.NotNull(before.QuerySelector("[data-test=embedder-form] select[name=provider] option[value=builtin-model]"));
+
+        var refused = await admin.PostFormAsync(kbUrl, [new("provider", "word2vec"), new("model", "")], kbUrl + "?handler=Embedder");
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        var (_, refusal) = await admin.GetPageAsync(kbUrl);
+        Assert.Contains("The embedder was not changed", refusal.QuerySelector(".alert-error")!.TextContent);
+        Assert.Contains("word2vec", refusal.QuerySelector(".alert-error")!.TextContent);
+
+        var changed = await admin.PostFormAsync(kbUrl, [new("provider", "builtin-model"), new("model", "")], kbUrl + "?handler=Embedder");
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        var (_, started) = await admin.GetPageAsync(kbUrl);
+        var flash = started.QuerySelector(".alert-success")!.TextContent;
+        Assert.Contains("Re-embedding with builtin-model arctic-embed-xs started", flash);
+        // The card shows the progress until the swap, then the new embedder.
+        var card = started.QuerySelector("[data-test=embedder]")!.TextContent;
+        Assert.True(card.Contains("Re-embedding with builtin-model arctic-embed-xs:") && card.Contains("/ 1 chunks") || card.Contains("builtin-model arctic-embed-xs (384 dimensions)"), card);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while ((await fixture.Retrieval.Client.GetKnowledgeBaseAsync(new GetKnowledgeBaseRequest { Id = id }, fixture.Retrieval.Admin)).EmbedderSwitch is not null)
+            await Task.Delay(100, patience.Token);
+        var (_, after) = await admin.GetPageAsync(kbUrl);
+        Assert.Contains("builtin-model arctic-embed-xs (384 dimensions)", after.QuerySelector("[data-test=embedder]")!.TextContent);
+        Assert.Null(after.QuerySelector("[data-test=embedder-switch]"));
+    }
+
+    [Fact]
     public async Task Mcp_secrets_are_write_only()
     {
         using var admin = await fixture.Portal.SignedInAdminAsync();

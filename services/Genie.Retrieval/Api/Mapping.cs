@@ -1,4 +1,5 @@
 using Genie.Contracts.Retrieval.V1;
+using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.KnowledgeBases;
 using Genie.Retrieval.Sources;
 using Google.Protobuf.WellKnownTypes;
@@ -12,7 +13,7 @@ internal static class Mapping
         Id = kb.Id.ToString(),
         Name = kb.Name,
         Description = kb.Description,
-        Embedder = new EmbedderSpec { Provider = kb.Embedder.Provider, Model = kb.Embedder.Model, Dimension = kb.Embedder.Dimension },
+        Embedder = ToProto(kb.Embedder),
         Grants = new Grants { UserIds = { kb.GrantedUsers }, Roles = { kb.GrantedRoles } },
         CreatedBy = kb.CreatedBy,
         CreatedAt = Timestamp.FromDateTimeOffset(kb.CreatedAt),
@@ -21,7 +22,18 @@ internal static class Mapping
         DocumentCount = kb.DocumentCount,
         ChunkCount = kb.ChunkCount,
         CanManage = canManage,
+        EmbedderSwitch = kb.Switch is { } pending ? new EmbedderSwitch
+        {
+            Embedder = ToProto(pending.Target),
+            State = pending.State,
+            Error = pending.Error,
+            ChunksDone = pending.ChunksDone,
+            ChunksTotal = pending.ChunksTotal,
+            StartedAt = Timestamp.FromDateTimeOffset(pending.StartedAt),
+        } : null,
     };
+
+    public static EmbedderSpec ToProto(EmbedderChoice embedder) => new() { Provider = embedder.Provider, Model = embedder.Model, Dimension = embedder.Dimension };
 
     /// <summary>Secrets never leave the service: only their names are returned.</summary>
     public static Source ToProto(SourceRecord source) => new()

@@ -1,6 +1,7 @@
 using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.KnowledgeBases;
+using Genie.Retrieval.Reembedding;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Rpc;
 using Grpc.Core;
@@ -18,22 +19,7 @@ public sealed partial class RetrievalHandler
         var name = Validate.Required("name", request.Name, 200);
         var description = Validate.MaxLength("description", request.Description.Trim(), 4000);
         var (users, roles) = ValidGrants(request.Grants);
-        var spec = request.Embedder ?? new EmbedderSpec();
-        if (!string.IsNullOrWhiteSpace(spec.Provider) && !EmbedderFactory.Providers.Contains(spec.Provider.Trim().ToLowerInvariant()))
-            throw RpcErrors.InvalidArgument("embedder.provider", $"'{spec.Provider}' is not one of {string.Join(", ", EmbedderFactory.Providers)}");
-        Validate.Range("embedder.dimension", spec.Dimension, 0, VectorIndexes.MaxIndexedDimension);
-
-        EmbedderChoice embedder;
-        try
-        {
-            embedder = await embedders.ResolveAsync(spec.Provider, spec.Model, spec.Dimension, context.CancellationToken);
-        }
-        catch (Exception e) when (e is EmbeddingProviderException or HttpRequestException)
-        {
-            throw RpcErrors.Of(StatusCode.FailedPrecondition, $"embedder: the {spec.Provider} embedder does not answer: {e.Message}");
-        }
-        if (embedder.Dimension > VectorIndexes.MaxIndexedDimension)
-            throw RpcErrors.InvalidArgument("embedder.dimension", $"the model returns {embedder.Dimension} dimensions; at most {VectorIndexes.MaxIndexedDimension} can be indexed");
+        var embedder = await ResolveEmbedderAsync(request.Embedder ?? new EmbedderSpec(), context);
 
         Guid id;
         try
@@ -89,6 +75,52 @@ public sealed partial class RetrievalHandler
         var (users, roles) = ValidGrants(request.Grants);
         await knowledgeBases.SetGrantsAsync(kb.Id, users, roles, context.CancellationToken);
         return await DescribeAsync(kb.Id, context.GetCaller(), context);
+    }
+
+    public override async Task<KnowledgeBase> ChangeEmbedder(ChangeEmbedderRequest request, ServerCallContext context)
+    {
+        var kb = await ManageableAsync("knowledge_base_id", request.KnowledgeBaseId, context);
+        if (string.IsNullOrWhiteSpace(request.Embedder?.Provider))
+            throw RpcErrors.InvalidArgument("embedder.provider", $"required: one of {string.Join(", ", EmbedderFactory.Providers)}");
+        var target = await ResolveEmbedderAsync(request.Embedder, context);
+        try
+        {
+            var outcome = await switches.RequestAsync(kb.Id, target, context.CancellationToken);
+            if (outcome is SwitchRequestOutcome.Started or SwitchRequestOutcome.Resumed)
+                switchRunner.Wake();
+        }
+        catch (SwitchInProgressException e)
+        {
+            throw RpcErrors.Of(StatusCode.FailedPrecondition,
+                $"embedder: a switch to {e.Target.Provider} {e.Target.Model} is running; wait until it completes (GetKnowledgeBase shows its progress)");
+        }
+        return await DescribeAsync(kb.Id, context.GetCaller(), context);
+    }
+
+    /// <summary>A requested embedder made concrete: provider known, model probed for its real dimension, indexable.</summary>
+    private async Task<EmbedderChoice> ResolveEmbedderAsync(EmbedderSpec spec, ServerCallContext context)
+    {
+        if (!string.IsNullOrWhiteSpace(spec.Provider) && !EmbedderFactory.Providers.Contains(spec.Provider.Trim().ToLowerInvariant()))
+            throw RpcErrors.InvalidArgument("embedder.provider", $"'{spec.Provider}' is not one of {string.Join(", ", EmbedderFactory.Providers)}");
+        Validate.Range("embedder.dimension", spec.Dimension, 0, VectorIndexes.MaxIndexedDimension);
+        Validate.MaxLength("embedder.model", spec.Model, 200);
+
+        EmbedderChoice embedder;
+        try
+        {
+            embedder = await embedders.ResolveAsync(spec.Provider, spec.Model, spec.Dimension, context.CancellationToken);
+        }
+        catch (Exception e) when (e is EmbeddingProviderException or HttpRequestException or Polly.Timeout.TimeoutRejectedException)
+        {
+            throw RpcErrors.Of(StatusCode.FailedPrecondition, $"embedder: the {spec.Provider} embedder does not answer: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            throw RpcErrors.InvalidArgument("embedder.model", e.Message);
+        }
+        if (embedder.Dimension > VectorIndexes.MaxIndexedDimension)
+            throw RpcErrors.InvalidArgument("embedder.dimension", $"the model returns {embedder.Dimension} dimensions; at most {VectorIndexes.MaxIndexedDimension} can be indexed");
+        return embedder;
     }
 
     private async Task<KnowledgeBase> DescribeAsync(Guid id, CallerIdentity caller, ServerCallContext context)

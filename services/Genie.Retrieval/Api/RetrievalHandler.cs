@@ -5,6 +5,7 @@ using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Ingestion;
 using Genie.Retrieval.KnowledgeBases;
 using Genie.Retrieval.Parsing;
+using Genie.Retrieval.Reembedding;
 using Genie.Retrieval.Search;
 using Genie.Retrieval.Sources;
 using Genie.ServiceDefaults.Auth;
@@ -31,6 +32,8 @@ public sealed partial class RetrievalHandler(
     HybridSearcher searcher,
     EmbedderFactory embedders,
     DocumentParser parser,
+    EmbedderSwitches switches,
+    EmbedderSwitchRunner switchRunner,
     RetrievalOptions options) : RetrievalService.RetrievalServiceBase
 {
     public override Task<ServiceInfo> GetServiceInfo(GetServiceInfoRequest request, ServerCallContext context) =>

@@ -46,7 +46,7 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
         var chunks = chunker.Chunk(parsed);
         var title = parsed.Title ?? name;
         var contexts = chunks.Select(c => Context(title, c.HeadingPath)).ToList();
-        var embeddings = chunks.Count == 0 ? [] : await embedder.GenerateAsync(chunks.Select((c, i) => contexts[i] + "\n\n" + c.Text), cancellationToken: ct);
+        var embeddings = chunks.Count == 0 ? [] : await embedder.GenerateAsync(chunks.Select((c, i) => EmbeddingInput(contexts[i], c.Text)), cancellationToken: ct);
         foreach (var embedding in embeddings)
         {
             if (embedding.Vector.Length != target.Dimension)
@@ -55,6 +55,14 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
 
         var documentId = existing?.Id ?? Guid.CreateVersion7();
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The vectors must be from the knowledge base's embedder at commit: its row lock keeps an embedder switch's
+        // swap (FOR UPDATE) from happening between this check and the commit. New chunks get no next_embedding: a
+        // running switch embeds them before it swaps.
+        var current = await connection.QuerySingleAsync<(string Provider, string Model, int Dimension)>(new CommandDefinition(
+            "SELECT embedder_provider, embedder_model, dimension FROM retrieval.knowledge_bases WHERE id = @id FOR KEY SHARE",
+            new { id = target.KnowledgeBaseId }, tx, cancellationToken: ct));
+        if (new EmbedderChoice(current.Provider, current.Model, current.Dimension) != target.Embedder)
+            throw new EmbedderChangedException();
         // Row, old chunks out, new chunks in: one prepared batch per round trip.
         const int perBatch = 200;
         for (var start = 0; start == 0 || start < chunks.Count; start += perBatch)
@@ -89,10 +97,19 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """;
 
+    /// <summary>The text a chunk is embedded as (at indexing and when its knowledge base switches embedder).</summary>
+    public static string EmbeddingInput(string context, string text) => context + "\n\n" + text;
+
     /// <summary>What a chunk is about beyond its own words: the document title and the headings above it.</summary>
     public static string Context(string title, IReadOnlyList<string> headingPath) =>
         string.Join(" › ", new[] { title }.Concat(headingPath.Where(h => !string.Equals(h, title, StringComparison.OrdinalIgnoreCase))));
 }
 
-/// <summary>Where indexed documents go: a source of a knowledge base with a fixed embedding dimension.</summary>
-public sealed record IndexTarget(Guid KnowledgeBaseId, Guid SourceId, int Dimension);
+/// <summary>Where indexed documents go: a source of a knowledge base, embedded with <paramref name="Embedder"/>.</summary>
+public sealed record IndexTarget(Guid KnowledgeBaseId, Guid SourceId, EmbedderChoice Embedder)
+{
+    public int Dimension => Embedder.Dimension;
+}
+
+/// <summary>The knowledge base switched embedder after this document was embedded; embed it again with the new one.</summary>
+public sealed class EmbedderChangedException() : Exception("the knowledge base switched embedder while the document was being indexed");

@@ -65,7 +65,7 @@ public sealed class SyncRunner(
         try
         {
             var kb = await knowledgeBases.FindAsync(source.KnowledgeBaseId, ct) ?? throw new SourceUnavailableException("the knowledge base is gone");
-            var target = new IndexTarget(kb.Id, source.Id, kb.Embedder.Dimension);
+            var target = new IndexTarget(kb.Id, source.Id, kb.Embedder);
             using var embedder = embedders.Create(kb.Embedder);
             await using var documentSource = await sources.OpenAsync(source, ct);
 
@@ -86,7 +86,17 @@ public sealed class SyncRunner(
                     if (content.Bytes.LongLength > options.MaxDocumentBytes)
                         throw new DocumentParseException($"the document is {content.Bytes.LongLength} bytes; the limit is {options.MaxDocumentBytes}");
                     var contentType = DocumentFormats.Resolve(content.ContentType ?? item.ContentType, item.Uri) ?? DocumentFormats.Markdown;
-                    result = await indexer.IndexAsync(target, item.Uri, item.Name, content.Bytes, contentType, embedder, itemCt);
+                    try
+                    {
+                        result = await indexer.IndexAsync(target, item.Uri, item.Name, content.Bytes, contentType, embedder, itemCt);
+                    }
+                    catch (EmbedderChangedException)
+                    {
+                        // An embedder switch completed meanwhile: this document goes in with the knowledge base's new embedder.
+                        var now = (await knowledgeBases.FindAsync(kb.Id, itemCt) ?? throw new SourceUnavailableException("the knowledge base is gone")).Embedder;
+                        using var nowEmbedder = embedders.Create(now);
+                        result = await indexer.IndexAsync(target with { Embedder = now }, item.Uri, item.Name, content.Bytes, contentType, nowEmbedder, itemCt);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !itemCt.IsCancellationRequested)
                 {

@@ -14,4 +14,12 @@ public sealed record KnowledgeBaseRecord(
     IReadOnlyList<string> GrantedRoles,
     int SourceCount,
     int DocumentCount,
-    int ChunkCount);
+    int ChunkCount,
+    EmbedderSwitchRecord? Switch = null);
+
+/// <summary>A running or failed re-embedding with <paramref name="Target"/> (see <c>Reembedding/</c>).</summary>
+public sealed record EmbedderSwitchRecord(EmbedderChoice Target, string State, string Error, int ChunksDone, int ChunksTotal, DateTimeOffset StartedAt)
+{
+    public const string Running = "running";
+    public const string Failed = "failed";
+}

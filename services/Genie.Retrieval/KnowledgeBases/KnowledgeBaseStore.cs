@@ -15,7 +15,12 @@ public sealed class KnowledgeBaseStore(NpgsqlDataSource db, AccessPolicy policy)
                coalesce((SELECT array_agg(principal ORDER BY principal) FROM retrieval.kb_grants g WHERE g.kb_id = kb.id AND g.principal_kind = 'role'), '{}') AS granted_roles,
                (SELECT count(*) FROM retrieval.sources s WHERE s.kb_id = kb.id)::int AS source_count,
                (SELECT count(*) FROM retrieval.documents d WHERE d.kb_id = kb.id)::int AS document_count,
-               (SELECT coalesce(sum(d.chunk_count), 0) FROM retrieval.documents d WHERE d.kb_id = kb.id)::int AS chunk_count
+               (SELECT coalesce(sum(d.chunk_count), 0) FROM retrieval.documents d WHERE d.kb_id = kb.id)::int AS chunk_count,
+               kb.next_embedder_provider, kb.next_embedder_model, kb.next_dimension, kb.switch_state, kb.switch_error, kb.switch_started_at,
+               CASE WHEN kb.switch_state IS NOT NULL THEN
+                   (SELECT count(*) FROM retrieval.chunks c WHERE c.kb_id = kb.id AND c.next_embedding IS NOT NULL)::int END AS switch_chunks_done,
+               CASE WHEN kb.switch_state IS NOT NULL THEN
+                   (SELECT count(*) FROM retrieval.chunks c WHERE c.kb_id = kb.id)::int END AS switch_chunks_total
         FROM retrieval.knowledge_bases kb
         """;
 
@@ -128,9 +133,19 @@ public sealed class KnowledgeBaseStore(NpgsqlDataSource db, AccessPolicy policy)
         public int SourceCount { get; set; }
         public int DocumentCount { get; set; }
         public int ChunkCount { get; set; }
+        public string? NextEmbedderProvider { get; set; }
+        public string? NextEmbedderModel { get; set; }
+        public int? NextDimension { get; set; }
+        public string? SwitchState { get; set; }
+        public string SwitchError { get; set; } = "";
+        public DateTime? SwitchStartedAt { get; set; }
+        public int? SwitchChunksDone { get; set; }
+        public int? SwitchChunksTotal { get; set; }
 
         public KnowledgeBaseRecord ToRecord() => new(Id, Name, Description, new EmbedderChoice(EmbedderProvider, EmbedderModel, Dimension),
             CreatedBy, new DateTimeOffset(CreatedAt, TimeSpan.Zero), new DateTimeOffset(UpdatedAt, TimeSpan.Zero),
-            GrantedUsers, GrantedRoles, SourceCount, DocumentCount, ChunkCount);
+            GrantedUsers, GrantedRoles, SourceCount, DocumentCount, ChunkCount,
+            SwitchState is null ? null : new EmbedderSwitchRecord(new EmbedderChoice(NextEmbedderProvider!, NextEmbedderModel!, NextDimension!.Value),
+                SwitchState, SwitchError, SwitchChunksDone ?? 0, SwitchChunksTotal ?? 0, new DateTimeOffset(SwitchStartedAt!.Value, TimeSpan.Zero)));
     }
 }

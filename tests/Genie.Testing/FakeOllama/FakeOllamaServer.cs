@@ -53,6 +53,12 @@ public sealed class FakeOllamaServer : IAsyncDisposable
     /// <summary>After this many chunks (0: before any) the model goes quiet, keeping the connection open, until the client hangs up.</summary>
     public int? StallAfterChunks { get; set; }
 
+    /// <summary>
+    /// Runs before <c>/api/embed</c> answers an installed model, with the inputs and the request's abort token: a test
+    /// holds the model mid-way with it (the client hanging up cancels the token).
+    /// </summary>
+    public Func<IReadOnlyList<string>, CancellationToken, Task>? BeforeEmbed { get; set; }
+
     /// <summary>Every well-formed <c>/api/chat</c> request body, in order.</summary>
     public IReadOnlyList<JsonObject> ChatRequests => [.. _chatRequests];
 
@@ -156,6 +162,8 @@ public sealed class FakeOllamaServer : IAsyncDisposable
             JsonValue single => [(string)single!],
             _ => [],
         };
+        if (BeforeEmbed is { } before)
+            await before(inputs, http.RequestAborted);
         await http.Response.WriteAsJsonAsync(new
         {
             model,
@@ -231,10 +239,18 @@ public sealed class FakeOllamaServer : IAsyncDisposable
         await http.Response.WriteAsJsonAsync(FakeOllamaPayloads.Done(model, whole, chunks.Count), ct);
     }
 
-    private void Install(string model)
+    /// <summary>Installs a model as <c>ollama pull</c> would.</summary>
+    public void Install(string model)
     {
         lock (_installed)
             _installed.Add(Tagged(model));
+    }
+
+    /// <summary>Removes a model as <c>ollama rm</c> would: chat and embed then answer 404 for it.</summary>
+    public void Remove(string model)
+    {
+        lock (_installed)
+            _installed.Remove(Tagged(model));
     }
 
     private bool IsInstalled(string model)

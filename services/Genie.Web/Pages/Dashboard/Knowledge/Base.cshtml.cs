@@ -201,6 +201,33 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
         return RedirectToPage(new { id = Id });
     }
 
+    /// <summary>Starts (or resumes) re-embedding every chunk with another embedder; search keeps the old one until it is done.</summary>
+    public async Task<IActionResult> OnPostEmbedderAsync(string? provider, string? model)
+    {
+        try
+        {
+            var kb = await backends.Retrieval.ChangeEmbedderAsync(new ChangeEmbedderRequest
+            {
+                KnowledgeBaseId = Id,
+                Embedder = new EmbedderSpec { Provider = (provider ?? "").Trim(), Model = (model ?? "").Trim() },
+            }, Call(TimeSpan.FromMinutes(2)));
+            if (kb.EmbedderSwitch is { } pending)
+            {
+                await audit.WriteAsync(AuditActor.From(User), "kb.embedder", Id, $"{pending.Embedder.Provider} {pending.Embedder.Model}", HttpContext.RequestAborted);
+                TempData["Flash"] = $"Re-embedding with {pending.Embedder.Provider} {pending.Embedder.Model} started; search uses the current embedder until it is done.";
+            }
+            else
+            {
+                TempData["Flash"] = $"The knowledge base already uses {kb.Embedder.Provider} {kb.Embedder.Model}.";
+            }
+        }
+        catch (RpcException e)
+        {
+            TempData["FlashError"] = "The embedder was not changed: " + BackendErrors.Describe(e, "Retrieval");
+        }
+        return RedirectToPage(new { id = Id });
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(string confirmName)
     {
         try
