@@ -11,7 +11,8 @@ namespace Genie.Agent.Answering;
 /// and quotes them with [n] markers, as many as the length preference allows, the best one first.
 /// Sentences holding the kind of fact asked for (a number for "how many/long/much", a domain or address
 /// for "what domain/site/email") are preferred; worked examples ("for example, 104 hours…") are not
-/// the rule and weigh less. Questions, navigation boilerplate and sentences written to an AI assistant
+/// the rule and weigh less. When the knowledge base's embedder has scored the sentences (Retrieval's ScoreSentences),
+/// meaning counts as much as word overlap, so "New parents get 12 weeks off" can answer "how long is parental leave". Questions, navigation boilerplate and sentences written to an AI assistant
 /// ("ignore previous instructions…") are never quoted. Deterministic: the same question and passages
 /// always give the same answer.
 /// </summary>
@@ -23,6 +24,9 @@ public static partial class ExtractiveComposer
     private sealed record Candidate(int Source, int Position, string Sentence, HashSet<string> Terms)
     {
         public double Score { get; set; }
+
+        /// <summary>The score by words alone (equal to <see cref="Score"/> when there are no meaning scores).</summary>
+        public double WordScore { get; set; }
     }
 
     public static int SentenceBudget(AnswerLength length) => length switch
@@ -32,14 +36,21 @@ public static partial class ExtractiveComposer
         _ => 4,
     };
 
-    public static string Compose(string question, IReadOnlyList<SourceFence.FencedSource> sources, AnswerLength length)
+    /// <summary>The sentences <see cref="Compose"/> chooses from, in the order its <c>meaning</c> scores follow.</summary>
+    public static IReadOnlyList<string> Sentences(IReadOnlyList<SourceFence.FencedSource> sources) =>
+        Candidates(sources).Select(c => c.Sentence).ToList();
+
+    /// <param name="meaning">
+    /// How close in meaning each of <see cref="Sentences"/> is to the question (cosine similarity), or null to score words only.
+    /// </param>
+    public static string Compose(string question, IReadOnlyList<SourceFence.FencedSource> sources, AnswerLength length, IReadOnlyList<double>? meaning = null)
     {
         if (sources.Count == 0) return NotCoveredAnswer;
         var queryTerms = Terms.SetOf(question);
         var candidates = Candidates(sources);
         if (candidates.Count == 0) return NotCoveredAnswer;
 
-        Score(candidates, sources, queryTerms, FactKindOf(question));
+        Score(candidates, sources, queryTerms, FactKindOf(question), meaning?.Count == candidates.Count ? meaning : null);
         var chosen = Choose(candidates, SentenceBudget(length));
         return Render(chosen, length);
     }
@@ -77,7 +88,11 @@ public static partial class ExtractiveComposer
         _ => true,
     };
 
-    private static void Score(List<Candidate> candidates, IReadOnlyList<SourceFence.FencedSource> sources, HashSet<string> queryTerms, FactKind kind)
+    /// <summary>How much meaning counts against word overlap when both are known (chosen with <c>eval --answers</c>).</summary>
+    public const double MeaningWeight = 0.5;
+
+    private static void Score(
+        List<Candidate> candidates, IReadOnlyList<SourceFence.FencedSource> sources, HashSet<string> queryTerms, FactKind kind, IReadOnlyList<double>? meaning)
     {
         // Inverse document frequency over the candidate sentences: a term every sentence has says little.
         var idf = queryTerms.ToDictionary(t => t, t =>
@@ -89,18 +104,38 @@ public static partial class ExtractiveComposer
         var rankOf = sources.Select((s, i) => (s.Number, i)).ToDictionary(x => x.Number, x => x.i);
         var contextTerms = sources.ToDictionary(s => s.Number, s => Terms.SetOf(s.Title + " " + s.HeadingPath));
 
-        foreach (var c in candidates)
+        var lexical = candidates.Select(c =>
         {
             var coverage = queryTerms.Where(c.Terms.Contains).Sum(t => idf[t]) / totalWeight;
             var context = queryTerms.Where(contextTerms[c.Source].Contains).Sum(t => idf[t]) / totalWeight;
+            return coverage + 0.35 * context * (coverage > 0 ? 1 : 0.5) + (c.Position == 0 ? 0.05 : 0);
+        }).ToArray();
+        var relevance = meaning is null ? lexical : Blend(lexical, meaning);
+
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var c = candidates[i];
             var words = c.Sentence.Count(ch => ch == ' ') + 1;
             var shape = words < 6 ? 0.7 : words > 50 ? 0.75 : 1.0;
             var rank = 1.0 - 0.04 * Math.Min(rankOf[c.Source], 10);
-            var lead = c.Position == 0 ? 0.05 : 0;
             var fact = kind == FactKind.Any ? 1.0 : Holds(kind, c.Sentence) ? 1.3 : 1.0;
             var example = IsExample().IsMatch(c.Sentence) ? 0.7 : 1.0;
-            c.Score = (coverage + 0.35 * context * (coverage > 0 ? 1 : 0.5) + lead) * shape * rank * fact * example;
+            c.Score = relevance[i] * shape * rank * fact * example;
+            c.WordScore = lexical[i] * shape * rank * fact * example;
         }
+    }
+
+    /// <summary>
+    /// Word overlap and meaning, each scaled to 0..1 over the candidates (cosines of one embedder sit in a narrow band
+    /// that differs by model, so only their spread is used), mixed by <see cref="MeaningWeight"/>.
+    /// </summary>
+    private static double[] Blend(double[] lexical, IReadOnlyList<double> meaning)
+    {
+        var maxLexical = Math.Max(lexical.Max(), 1e-9);
+        var (low, high) = (meaning.Min(), meaning.Max());
+        var spread = high - low;
+        return lexical.Select((l, i) =>
+            (1 - MeaningWeight) * l / maxLexical + MeaningWeight * (spread > 1e-9 ? (meaning[i] - low) / spread : 1)).ToArray();
     }
 
     private static List<Candidate> Choose(List<Candidate> candidates, int budget)
@@ -109,11 +144,13 @@ public static partial class ExtractiveComposer
             .OrderByDescending(c => c.Score).ThenBy(c => c.Source).ThenBy(c => c.Position)
             .ToList();
         var best = ranked[0].Score;
+        var bestByWords = Math.Max(candidates.Max(c => c.WordScore), 1e-9);
         var chosen = new List<Candidate>();
         foreach (var c in ranked)
         {
             if (chosen.Count == budget) break;
-            if (chosen.Count > 0 && c.Score < best * 0.35) break;
+            // Meaning reorders and may add sentences; it never drops one that words alone would quote.
+            if (chosen.Count > 0 && c.Score < best * 0.35 && c.WordScore < bestByWords * 0.35) continue;
             if (chosen.Any(o => Similar(o.Terms, c.Terms))) continue;
             chosen.Add(c);
         }

@@ -102,7 +102,9 @@ public sealed class ChatPipeline(
         var prompt = PromptBuilder.Build(new PromptInput(
             input.Bot, input.Message, standalone, relevant, profile, context.Summary, context.RecentTurns));
         var generationStarted = time.GetTimestamp();
-        var generation = await runner.GenerateAsync(models.For(input.Bot), prompt, relevant.Count, stream.DeltaAsync, stream.FallbackAsync, cancelled);
+        var meaning = new SentenceMeaning(search, caller.Token, relevant[0].KnowledgeBaseId);
+        var generation = await runner.GenerateAsync(models.For(input.Bot), prompt, relevant.Count, stream.DeltaAsync, stream.FallbackAsync, cancelled,
+            meaning: meaning);
         var generationMs = (long)time.GetElapsedTime(generationStarted).TotalMilliseconds;
 
         var citations = generation.CitedSources.Select((n, i) => ToCitation(i + 1, relevant[n - 1])).ToList(); // shown [i+1] is source n

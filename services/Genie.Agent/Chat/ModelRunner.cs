@@ -23,12 +23,13 @@ public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
 
     /// <param name="tools">Functions the model may call; ignored for built-in models.</param>
     /// <param name="fallback">What answers when the model fails; default the built-in extractive answerer.</param>
+    /// <param name="meaning">Lets the built-in answerer score sentences by meaning (given to built-in models only).</param>
     public async Task<Generation> GenerateAsync(
         BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, FallbackSink onFallback, CancellationToken callCancelled,
-        IReadOnlyList<AIFunction>? tools = null, BotModel? fallback = null)
+        IReadOnlyList<AIFunction>? tools = null, BotModel? fallback = null, SentenceMeaning? meaning = null)
     {
         var started = time.GetTimestamp();
-        var attempt = await AttemptAsync(model, prompt, sourceCount, onDelta, started, callCancelled, model.IsBuiltin ? null : tools);
+        var attempt = await AttemptAsync(model, prompt, sourceCount, onDelta, started, callCancelled, model.IsBuiltin ? null : tools, meaning);
         if (attempt.Failure is null || model.IsBuiltin) return attempt.Result;
 
         var builtin = fallback ?? models.Builtin;
@@ -40,7 +41,7 @@ public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
         {
             return attempt.Result with { Incomplete = true, FallbackReason = attempt.Failure };
         }
-        var replacement = await AttemptAsync(builtin, prompt, sourceCount, onDelta, started, callCancelled, null);
+        var replacement = await AttemptAsync(builtin, prompt, sourceCount, onDelta, started, callCancelled, null, meaning);
         return replacement.Result with { FallbackReason = attempt.Failure };
     }
 
@@ -48,7 +49,7 @@ public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
 
     private async Task<Attempt> AttemptAsync(
         BotModel model, IList<ChatMessage> prompt, int sourceCount, DeltaSink onDelta, long started, CancellationToken callCancelled,
-        IReadOnlyList<AIFunction>? tools)
+        IReadOnlyList<AIFunction>? tools, SentenceMeaning? meaning)
     {
         var markers = new CitationMarkers(sourceCount);
         var text = new StringBuilder();
@@ -69,6 +70,7 @@ public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
             Temperature = model.Options.Temperature,
             MaxOutputTokens = model.Options.MaxOutputTokens,
             Tools = tools is { Count: > 0 } ? [.. tools] : null,
+            AdditionalProperties = model.IsBuiltin && meaning is not null ? new() { [SentenceMeaning.OptionKey] = meaning } : null,
         };
 
         string? failure = null;

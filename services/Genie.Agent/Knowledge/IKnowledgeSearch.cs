@@ -7,7 +7,17 @@ namespace Genie.Agent.Knowledge;
 public interface IKnowledgeSearch
 {
     Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How close in meaning each sentence is to the question (cosine similarity under the knowledge base's embedder), in
+    /// order; null when this search cannot tell (the built-in answerer then scores words only).
+    /// </summary>
+    Task<IReadOnlyList<double>?> ScoreSentencesAsync(SentenceScoring request, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<double>?>(null);
 }
+
+/// <param name="KnowledgeBaseId">Whose embedder scores (the knowledge base of the top passage).</param>
+public sealed record SentenceScoring(string Question, IReadOnlyList<string> Sentences, string UserToken, string KnowledgeBaseId);
 
 /// <param name="UserToken">The caller's bearer token, forwarded unchanged.</param>
 public sealed record KnowledgeQuery(string Text, string UserToken, IReadOnlyList<string> KnowledgeBaseIds, int TopK);

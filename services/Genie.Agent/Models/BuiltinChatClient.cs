@@ -25,7 +25,8 @@ public sealed partial class BuiltinChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var answer = Answer(messages.ToList());
+        var meaning = options?.AdditionalProperties?.TryGetValue(SentenceMeaning.OptionKey, out var value) == true ? value as SentenceMeaning : null;
+        var answer = await AnswerAsync(messages.ToList(), meaning, cancellationToken);
         var words = answer.Split(' ');
         for (var i = 0; i < words.Length; i += WordsPerDelta)
         {
@@ -34,18 +35,37 @@ public sealed partial class BuiltinChatClient : IChatClient
             if (i + WordsPerDelta < words.Length) piece += " ";
             yield return new ChatResponseUpdate(ChatRole.Assistant, piece) { ModelId = ModelId };
         }
-        await Task.CompletedTask;
         yield return new ChatResponseUpdate { Role = ChatRole.Assistant, ModelId = ModelId, FinishReason = ChatFinishReason.Stop };
     }
 
+    /// <summary>The answer scored by words only (no meaning scores).</summary>
     public static string Answer(IReadOnlyList<ChatMessage> messages)
+    {
+        var (question, sources, length) = Read(messages);
+        return ExtractiveComposer.Compose(question, sources, length);
+    }
+
+    /// <summary>
+    /// The answer with the sentences also scored by meaning when <paramref name="meaning"/> is given; if scoring fails the
+    /// answer is scored by words only (the scorer logs why).
+    /// </summary>
+    public static async Task<string> AnswerAsync(IReadOnlyList<ChatMessage> messages, SentenceMeaning? meaning, CancellationToken cancellationToken)
+    {
+        var (question, sources, length) = Read(messages);
+        IReadOnlyList<double>? scores = null;
+        if (meaning is not null && ExtractiveComposer.Sentences(sources) is { Count: > 0 } sentences)
+            scores = await meaning.ScoreAsync(question, sentences, cancellationToken);
+        return ExtractiveComposer.Compose(question, sources, length, scores);
+    }
+
+    private static (string Question, IReadOnlyList<SourceFence.FencedSource> Sources, Genie.Contracts.Agent.V1.AnswerLength Length) Read(IReadOnlyList<ChatMessage> messages)
     {
         var system = messages.FirstOrDefault(m => m.Role == ChatRole.System)?.Text ?? "";
         var last = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text ?? "";
         var sources = SourceFence.Read(last);
         var question = LineValue(last, PromptBuilder.StandalonePrefix) ?? LineValue(last, PromptBuilder.QuestionPrefix) ?? last;
         var length = PromptBuilder.ParseLengthWord(LengthPattern().Match(system).Groups[1].Value);
-        return ExtractiveComposer.Compose(question, sources, length);
+        return (question, sources, length);
     }
 
     private static string? LineValue(string text, string prefix)

@@ -68,8 +68,9 @@ public static class AnswerEval
     private static string Collapse(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>Starts the Agent over <paramref name="connection"/>, asks every question in a new conversation, prints the scores.</summary>
+    /// <param name="scorer">Scores the built-in answerer's sentences by meaning (as Retrieval's ScoreSentences rpc); null = words only.</param>
     public static async Task<AnswerMetrics> RunAsync(string connection, HybridSearcher searcher, Guid knowledgeBaseId, EmbedderChoice embedder,
-        IReadOnlyList<EvalQuestion> questions, bool verbose, TextWriter output, CancellationToken ct)
+        SentenceScorer? scorer, IReadOnlyList<EvalQuestion> questions, bool verbose, TextWriter output, CancellationToken ct)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -83,7 +84,7 @@ public static class AnswerEval
         });
         builder.AddServiceDefaults("agent");
         builder.AddGenieDatabase("agent", typeof(AgentServices).Assembly);
-        builder.Services.AddSingleton<IKnowledgeSearch>(new ScratchKnowledgeSearch(searcher, knowledgeBaseId, embedder));
+        builder.Services.AddSingleton<IKnowledgeSearch>(new ScratchKnowledgeSearch(searcher, knowledgeBaseId, embedder, scorer));
         builder.AddAgent();
         await using var app = builder.Build();
         app.MapDefaultEndpoints();
@@ -107,7 +108,7 @@ public static class AnswerEval
                 }
             }
             var metrics = Score(questions, answers);
-            output.WriteLine($"answers (Agent, built-in answerer): {questions.Count} questions, {metrics.Answerable} answerable, {metrics.Unanswerable} unanswerable");
+            output.WriteLine($"answers (Agent, built-in answerer, sentences scored by {(scorer is null ? "words only" : "words and meaning")}): {questions.Count} questions, {metrics.Answerable} answerable, {metrics.Unanswerable} unanswerable");
             output.WriteLine($"  citation accuracy   {Format(metrics.CitationAccuracy)}  ({metrics.CitedGold}/{metrics.Answerable}: first cited document is a gold one)");
             output.WriteLine($"  key-fact accuracy   {Format(metrics.FactAccuracy)}  ({metrics.FactFound}/{metrics.WithFact} questions with a \"fact\")");
             output.WriteLine($"  decline rate        {Format(metrics.DeclineRate)}  ({metrics.Declined}/{metrics.Unanswerable} unanswerable declined)");
@@ -143,8 +144,11 @@ public static class AnswerEval
     }
 
     /// <summary>The Agent's search, answered in process from the eval's scratch knowledge base (hybrid, as Retrieval's Search rpc).</summary>
-    private sealed class ScratchKnowledgeSearch(HybridSearcher searcher, Guid knowledgeBaseId, EmbedderChoice embedder) : IKnowledgeSearch
+    private sealed class ScratchKnowledgeSearch(HybridSearcher searcher, Guid knowledgeBaseId, EmbedderChoice embedder, SentenceScorer? scorer) : IKnowledgeSearch
     {
+        public async Task<IReadOnlyList<double>?> ScoreSentencesAsync(SentenceScoring request, CancellationToken cancellationToken) =>
+            scorer is null ? null : await scorer.ScoreAsync(embedder, request.Question, request.Sentences, cancellationToken);
+
         public async Task<IReadOnlyList<KnowledgeHit>> SearchAsync(KnowledgeQuery query, CancellationToken cancellationToken)
         {
             var hits = await searcher.SearchAsync(new SearchQuery(query.Text, [(knowledgeBaseId, embedder)], query.TopK, 0, SearchMode.Hybrid), cancellationToken);

@@ -137,8 +137,14 @@ public static class EvalCommand
             output.WriteLine($"{"bm25 peer",-10} {peer.RecallAt(1),6:F3} {peer.RecallAt(5),6:F3} {peer.RecallAt(10),6:F3} {peer.MeanReciprocalRank,6:F3}  (Lucene.NET BM25, one document per file)");
             if (sweep)
                 PrintFusionSweep(answerable, lists[SearchMode.Vector], lists[SearchMode.Text], output);
-            var answers = answersConnection is null ? null
-                : await AnswerEval.RunAsync(answersConnection, searcher, kbId, embedder, questions, verbose, output, ct);
+            AnswerEval.AnswerMetrics? answers = null;
+            if (answersConnection is not null)
+            {
+                // Words only first (what the answerer falls back to), then words and meaning (what it does): the gap, on one ingestion.
+                await AnswerEval.RunAsync(answersConnection, searcher, kbId, embedder, null, questions, verbose, output, ct);
+                answers = await AnswerEval.RunAsync(answersConnection, searcher, kbId, embedder,
+                    new SentenceScorer(provider.GetRequiredService<EmbedderFactory>()), questions, verbose, output, ct);
+            }
             return new EvalReport(run.Counts, metrics, peer, unanswerable, answers);
         }
         finally

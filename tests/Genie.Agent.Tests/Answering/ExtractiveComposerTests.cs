@@ -154,6 +154,40 @@ public sealed class ExtractiveComposerTests
         Assert.Equal(numbers.Count, markers.Used.Count);
     }
 
+    // A sentence that repeats the question's words but states nothing, beside one that answers in other words.
+    internal static readonly SourceFence.FencedSource[] ParentalLeave =
+    [
+        Passage(1, "Benefits", "Parental leave is a benefit we are proud of. New parents get 12 weeks off with full pay."),
+    ];
+
+    [Fact]
+    public void Words_alone_quote_the_sentence_that_repeats_the_question()
+    {
+        var answer = ExtractiveComposer.Compose("How long is parental leave?", ParentalLeave, AnswerLength.Short);
+
+        Assert.StartsWith("Parental leave is a benefit", answer);
+    }
+
+    [Fact]
+    public void Meaning_scores_put_the_sentence_that_answers_first_even_without_shared_words()
+    {
+        var sentences = ExtractiveComposer.Sentences(ParentalLeave);
+        Assert.Equal(2, sentences.Count);
+        var meaning = sentences.Select(s => s.StartsWith("New parents") ? 0.62 : 0.41).ToList();
+
+        var answer = ExtractiveComposer.Compose("How long is parental leave?", ParentalLeave, AnswerLength.Short, meaning);
+
+        Assert.StartsWith("New parents get 12 weeks off with full pay.", answer);
+    }
+
+    [Fact]
+    public void Meaning_scores_that_do_not_match_the_sentences_are_ignored()
+    {
+        var wordsOnly = ExtractiveComposer.Compose("How long is parental leave?", ParentalLeave, AnswerLength.Short);
+
+        Assert.Equal(wordsOnly, ExtractiveComposer.Compose("How long is parental leave?", ParentalLeave, AnswerLength.Short, [0.9]));
+    }
+
     private static int SentenceCount(string answer) =>
         Regex.Matches(Regex.Replace(answer, @"\s*\[\d+\]", ""), @"[.!?](\s|$)").Count;
 }

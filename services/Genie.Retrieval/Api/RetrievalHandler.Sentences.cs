@@ -1,0 +1,44 @@
+using Genie.Contracts.Retrieval.V1;
+using Genie.Retrieval.Embeddings;
+using Genie.ServiceDefaults.Limits;
+using Genie.ServiceDefaults.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Genie.Retrieval.Api;
+
+public sealed partial class RetrievalHandler
+{
+    public const int MaxScoredSentences = 128;
+    public const int MaxSentenceLength = 2000;
+
+    [EnableRateLimiting(GenieLimits.Policy)]
+    public override async Task<ScoreSentencesResponse> ScoreSentences(ScoreSentencesRequest request, ServerCallContext context)
+    {
+        var query = Validate.Required("query", request.Query, 2000);
+        if (request.Sentences.Count is < 1 or > MaxScoredSentences)
+            throw RpcErrors.InvalidArgument("sentences", $"give between 1 and {MaxScoredSentences} sentences");
+        for (var i = 0; i < request.Sentences.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(request.Sentences[i]))
+                throw RpcErrors.InvalidArgument($"sentences[{i}]", "must not be empty");
+            Validate.MaxLength($"sentences[{i}]", request.Sentences[i], MaxSentenceLength);
+        }
+        var embedder = string.IsNullOrEmpty(request.KnowledgeBaseId)
+            ? await DefaultEmbedderAsync(context.CancellationToken)
+            : (await ReadableAsync("knowledge_base_id", request.KnowledgeBaseId, context)).Embedder;
+        try
+        {
+            var scores = await new SentenceScorer(embedders).ScoreAsync(embedder, query, request.Sentences, context.CancellationToken);
+            return new ScoreSentencesResponse
+            {
+                Scores = { scores },
+                Embedder = new EmbedderSpec { Provider = embedder.Provider, Model = embedder.Model, Dimension = embedder.Dimension },
+            };
+        }
+        catch (EmbeddingProviderException e)
+        {
+            throw RpcErrors.Of(StatusCode.Unavailable, $"embedder: {e.Message}");
+        }
+    }
+}
