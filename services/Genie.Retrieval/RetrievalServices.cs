@@ -22,6 +22,7 @@ public static class RetrievalServices
     {
         builder.AddGenieDatabase(SchemaName, typeof(RetrievalServices).Assembly);
         AddRetrievalCore(builder.Services, builder.Configuration);
+        builder.Services.AddHostedService<InterruptedSyncRecovery>();
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
         // Grpc.AspNetCore limits message size per service, so UploadDocument's limit applies to every rpc here.

@@ -53,8 +53,10 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        var cluster = await PostgresCluster.GetSharedAsync();
-        ConnectionString = await cluster.CreateDatabaseAsync("retrieval");
+        // settings may name the database (e.g. one in a private cluster a fault test stops and starts)
+        ConnectionString = _settings?.TryGetValue("ConnectionStrings:genie", out var given) == true && given is not null
+            ? given
+            : await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("retrieval");
         Host = await ServiceTestHost.StartAsync("retrieval", builder => builder.AddRetrieval(scheduler: false), TestSettings.Merge(new Dictionary<string, string?>
         {
             ["ConnectionStrings:genie"] = ConnectionString,
