@@ -36,9 +36,9 @@ public sealed class RetrievalKillTests(Xunit.Abstractions.ITestOutputHelper outp
 
         var a = Replica(database, signingKey);
         var b = Replica(database, signingKey);
-        await using var replicaA = a.Start();
-        await using var replicaB = b.Start();
-        await Task.WhenAll(replicaA.WaitHealthyAsync(Patience), replicaB.WaitHealthyAsync(Patience));
+        var replicas = await Task.WhenAll(a.StartAsync(Patience), b.StartAsync(Patience));
+        await using var replicaA = replicas[0];
+        await using var replicaB = replicas[1];
         var tokens = new TokenService(new AuthOptions { SigningKey = AuthOptions.DecodeKey(signingKey) });
         var admin = tokens.Issue("admin-1", "admin-1@example.test", "Admin", Roles.Admin);
         using var channelA = GrpcChannel.ForAddress(a.Grpc);
@@ -103,8 +103,7 @@ public sealed class RetrievalKillTests(Xunit.Abstractions.ITestOutputHelper outp
         }
 
         // A comes back (same ports, same database): the interrupted run is failed, not "running" for ever.
-        await using var restartedA = a.Start();
-        await restartedA.WaitHealthyAsync(Patience);
+        await using var restartedA = await a.StartAsync(Patience);
         var runs = await onA.ListSyncRunsAsync(new ListSyncRunsRequest { SourceId = source.Id }, BearerToken.Options(admin));
         var dead = runs.Runs.Single(r => r.Id != first.Id);
         Assert.Equal("failed", dead.Status);
@@ -172,7 +171,7 @@ public sealed class RetrievalKillTests(Xunit.Abstractions.ITestOutputHelper outp
     }
 
     /// <summary>The generated client as services get it (AddServiceClient), over both replicas; optionally without gRPC's retry.</summary>
-    private static (ServiceProvider Services, RetrievalService.RetrievalServiceClient Client) ClientOverBoth(ReplicaSettings a, ReplicaSettings b, bool retry)
+    private static (ServiceProvider Services, RetrievalService.RetrievalServiceClient Client) ClientOverBoth(LoopbackService a, LoopbackService b, bool retry)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -188,23 +187,10 @@ public sealed class RetrievalKillTests(Xunit.Abstractions.ITestOutputHelper outp
         return (provider, provider.GetRequiredService<RetrievalService.RetrievalServiceClient>());
     }
 
-    private static ReplicaSettings Replica(string database, string signingKey) =>
-        new(new Uri($"http://127.0.0.1:{FreePort.Next()}"), new Uri($"http://127.0.0.1:{FreePort.Next()}"), database, signingKey);
-
-    /// <summary>One replica's ports and settings, kept so it starts again on the same ones.</summary>
-    private sealed record ReplicaSettings(Uri Grpc, Uri Http, string Database, string SigningKey)
-    {
-        public ServiceProcess Start() => ServiceProcess.StartProject("retrieval", new Dictionary<string, string>
+    private static LoopbackService Replica(string database, string signingKey) =>
+        LoopbackService.Create("retrieval", database, signingKey, new Dictionary<string, string>
         {
-            ["ConnectionStrings__genie"] = Database,
-            ["Genie__Auth__SigningKey"] = SigningKey,
-            ["Kestrel__Endpoints__grpc__Url"] = Grpc.ToString(),
-            ["Kestrel__Endpoints__grpc__Protocols"] = "Http2",
-            ["Kestrel__Endpoints__http__Url"] = Http.ToString(),
-            ["Kestrel__Endpoints__http__Protocols"] = "Http1",
             ["Genie__Retrieval__Embedder__Provider"] = "builtin",
             ["Genie__Retrieval__SyncParallelism"] = "1", // one page at a time: the kill lands between two pages' commits
-            ["Logging__LogLevel__Default"] = "Warning",
-        }, new Uri(Http, "/health"));
-    }
+        });
 }
