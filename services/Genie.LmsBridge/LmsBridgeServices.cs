@@ -31,6 +31,7 @@ public static class LmsBridgeServices
         services.AddSingleton<SyncRunLog>();
         services.AddSingleton<LmsSync>();
         services.AddSingleton<CourseAssignment>();
+        services.AddHostedService<InterruptedSyncRecovery>();
         if (scheduledSync && builder.Configuration.GetValue("Genie:Lms:ScheduledSync", true))
             services.AddHostedService<ScheduledSync>();
         return builder;

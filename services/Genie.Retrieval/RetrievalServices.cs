@@ -23,6 +23,7 @@ public static class RetrievalServices
     {
         builder.AddGenieDatabase(SchemaName, typeof(RetrievalServices).Assembly);
         AddRetrievalCore(builder.Services, builder.Configuration);
+        builder.Services.AddHostedService<InterruptedSyncRecovery>();
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
         builder.Services.AddSingleton<EmbedderSwitchRunner>();

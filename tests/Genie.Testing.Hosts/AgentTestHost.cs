@@ -57,8 +57,9 @@ public sealed class AgentTestHost : IAsyncDisposable
     /// <param name="settings">More configuration (e.g. a Retrieval's or LmsBridge's ClientSettings, a bot's model); a key here wins.</param>
     public static async Task<AgentTestHost> StartAsync(IKnowledgeSearch? search = null, IDictionary<string, string?>? settings = null)
     {
-        var cluster = await PostgresCluster.GetSharedAsync();
-        var all = TestSettings.Merge(new Dictionary<string, string?> { ["ConnectionStrings:genie"] = await cluster.CreateDatabaseAsync("agent") }, settings);
+        var all = TestSettings.Merge(settings);
+        if (!all.ContainsKey("ConnectionStrings:genie")) // settings may name the database, e.g. in a private cluster
+            all["ConnectionStrings:genie"] = await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("agent");
         var host = await StartHostAsync(search, all);
         all[AuthOptions.SigningKeyKey] = host.SigningKey; // a restart must accept the tokens issued before it
         return new AgentTestHost(host, search, all);

@@ -53,7 +53,7 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
 
     public async Task InitializeAsync()
     {
-        // A connection string in the settings reuses that database (a restarted service); else a fresh one.
+        // A connection string in the settings reuses that database (a restarted service, a private cluster); else a fresh one.
         ConnectionString = _settings?.TryGetValue("ConnectionStrings:genie", out var given) == true && given is not null
             ? given
             : await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("retrieval");

@@ -7,23 +7,27 @@ namespace Genie.Testing;
 /// A throwaway PostgreSQL 15 cluster shared by every test of one test process: created in a temp
 /// folder on first use, tuned for speed over durability, stopped and deleted when the process exits.
 /// Each test class takes its own fresh database from it with <see cref="CreateDatabaseAsync"/>.
+/// A fault test that stops and starts PostgreSQL takes a private cluster instead (<see cref="StartPrivateAsync"/>).
 /// </summary>
-public sealed class PostgresCluster
+public sealed class PostgresCluster : IAsyncDisposable
 {
     private const string InstallHint = "run scripts/install-deps.sh";
     private const int StartAttempts = 3;
 
-    private static readonly Lazy<Task<PostgresCluster>> shared = new(StartSharedAsync);
+    private static readonly Lazy<Task<PostgresCluster>> shared = new(StartNewAsync);
     private static int databaseCounter;
 
     private readonly PostgresBinaries binaries;
     private readonly string baseDirectory;
     private int stopped;
 
-    private PostgresCluster(PostgresBinaries binaries, string baseDirectory, int port)
+    private readonly string serverOptions;
+
+    private PostgresCluster(PostgresBinaries binaries, string baseDirectory, int port, string serverOptions)
     {
         this.binaries = binaries;
         this.baseDirectory = baseDirectory;
+        this.serverOptions = serverOptions;
         Port = port;
     }
 
@@ -36,6 +40,26 @@ public sealed class PostgresCluster
 
     /// <summary>The cluster of this test process, started on first call.</summary>
     public static Task<PostgresCluster> GetSharedAsync() => shared.Value;
+
+    /// <summary>A cluster of the caller's own, to stop and start at will; deleted when disposed (or when this process exits).</summary>
+    public static Task<PostgresCluster> StartPrivateAsync() => StartNewAsync();
+
+    /// <summary>
+    /// Stops the server with <c>pg_ctl stop -m fast</c> (clients are disconnected, a clean shutdown) or <c>-m immediate</c>
+    /// (no shutdown checkpoint, as after a crash; the next start recovers from the WAL).
+    /// </summary>
+    public Task StopAsync(bool immediate = false) => Task.Run(() => OsUser.ForPostgres().Run(binaries.PgCtl,
+        ["-D", DataDirectory, "-m", immediate ? "immediate" : "fast", "-w", "-t", "60", "stop"], "pg_ctl stop"));
+
+    /// <summary>Starts the stopped server again on the same port, so connection strings handed out stay valid.</summary>
+    public Task StartAgainAsync() => Task.Run(() => OsUser.ForPostgres().Run(binaries.PgCtl,
+        ["-D", DataDirectory, "-l", Path.Combine(baseDirectory, "postgres.log"), "-w", "-t", "60", "-o", serverOptions, "start"], "pg_ctl start"));
+
+    public ValueTask DisposeAsync()
+    {
+        StopAndDelete();
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Creates a new, empty database with the pgvector extension and returns its connection string.
@@ -77,7 +101,7 @@ public sealed class PostgresCluster
         IncludeErrorDetail = true,
     }.ConnectionString;
 
-    private static async Task<PostgresCluster> StartSharedAsync()
+    private static async Task<PostgresCluster> StartNewAsync()
     {
         var binaries = PostgresBinaries.Locate();
         var baseDirectory = Directory.CreateTempSubdirectory("genie-pg-").FullName;
@@ -118,7 +142,7 @@ public sealed class PostgresCluster
                 out var output);
             if (started)
             {
-                var cluster = new PostgresCluster(binaries, baseDirectory, port);
+                var cluster = new PostgresCluster(binaries, baseDirectory, port, options);
                 StartOrphanGuard(runAs, binaries, dataDirectory, baseDirectory);
                 return cluster;
             }

@@ -10,20 +10,6 @@ namespace Genie.Web.Tests;
 /// <summary>The portal's chat stream past its per-person limit: 429 with Retry-After at once, the admitted answer still completes.</summary>
 public sealed class ChatLimitsTests
 {
-    private const string ChatUrl = "/Chat?bot=onboarding";
-
-    private static async Task<HttpRequestMessage> AskAsync(PortalBrowser client, string question)
-    {
-        var (_, page) = await client.GetPageAsync(ChatUrl);
-        var token = page.QuerySelector("form[data-chat] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-        var request = new HttpRequestMessage(HttpMethod.Post, "/Chat?bot=onboarding&handler=Ask")
-        {
-            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("message", question)]),
-        };
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        return request;
-    }
-
     [Fact]
     public async Task A_second_chat_stream_of_one_person_gets_429_with_retry_after_while_the_first_completes()
     {
@@ -38,11 +24,11 @@ public sealed class ChatLimitsTests
         await portal.Get<BotAssignments>().AssignAsync(Bot.OnboardingId, learner.Id, null);
         using var client = await portal.SignedInClientAsync(learner);
 
-        var first = client.SendAsync(await AskAsync(client, "Where do I collect my badge?"));
+        var first = client.SendAsync(await client.ChatRequestAsync(Bot.OnboardingId, "Where do I collect my badge?"));
         await search.WaitForSearchesAsync(1);
 
         // The chat page itself still loads (reads are never limited); asking again is refused.
-        var second = await client.SendAsync(await AskAsync(client, "And when?"));
+        var second = await client.SendAsync(await client.ChatRequestAsync(Bot.OnboardingId, "And when?"));
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(5), second.Headers.RetryAfter?.Delta);
         Assert.Contains("Try again in 5 s", await second.Content.ReadAsStringAsync());

@@ -30,16 +30,35 @@ public sealed class LmsSync(
 
     public async Task<SyncOutcome> RunAsync(string trigger, Func<SyncStep, ValueTask> report, CancellationToken ct)
     {
+        var (locked, outcome) = await WithLockAsync(() => RunLockedAsync(trigger, report, ct), ct);
+        return locked ? outcome! : throw new SyncAlreadyRunningException();
+    }
+
+    /// <summary>
+    /// Marks failed the runs a killed or crashed process left running: when no session holds the sync lock, no sync is
+    /// alive anywhere. Done when the service starts and before each scheduled check, so none shows as running for ever.
+    /// </summary>
+    public async Task<int> FailInterruptedRunsAsync(CancellationToken ct)
+    {
+        var (_, failed) = await WithLockAsync(() => runs.FailInterruptedAsync(ct), ct);
+        if (failed > 0)
+            logger.LogWarning("Marked {Runs} TalentLMS sync run(s) failed: the process running them stopped", failed);
+        return failed;
+    }
+
+    /// <summary>Runs <paramref name="work"/> holding the cluster-wide sync lock; not at all when another session holds it.</summary>
+    private async Task<(bool Locked, T? Result)> WithLockAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
         await using var lockConnection = await db.OpenConnectionAsync(ct);
         await using (var take = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", lockConnection))
         {
             take.Parameters.AddWithValue("key", LockKey);
             if (await take.ExecuteScalarAsync(ct) is not true)
-                throw new SyncAlreadyRunningException();
+                return (false, default);
         }
         try
         {
-            return await RunLockedAsync(trigger, report, ct);
+            return (true, await work());
         }
         finally
         {

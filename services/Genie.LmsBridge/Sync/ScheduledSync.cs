@@ -32,6 +32,7 @@ public sealed class ScheduledSync(LmsSync sync, LmsSettingsStore settings, SyncR
 
     internal async Task RunIfDueAsync(CancellationToken ct)
     {
+        await sync.FailInterruptedRunsAsync(ct);
         var current = await settings.GetAsync(ct);
         if (!current.ApiKeyConfigured || current.Domain.Length == 0)
             return;

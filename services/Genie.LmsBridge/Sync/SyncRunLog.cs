@@ -25,15 +25,21 @@ public sealed class SyncRunLog(NpgsqlDataSource db)
     /// </summary>
     public async Task<long> StartAsync(string trigger, CancellationToken ct)
     {
+        await FailInterruptedAsync(ct);
         await using var connection = await db.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE lms.sync_runs SET state = 'failed', finished_at = now(),
-                error = 'interrupted: the service stopped during this sync; previous data kept'
-            WHERE state = 'running'
-            """, cancellationToken: ct));
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "INSERT INTO lms.sync_runs (trigger, state) VALUES (@trigger, 'running') RETURNING id", new { trigger }, cancellationToken: ct));
+    }
+
+    public const string InterruptedError = "interrupted: the service stopped during this sync; previous data kept";
+
+    /// <summary>Closes as failed every run still marked running. Only under the sync lock: then none of them is alive.</summary>
+    public async Task<int> FailInterruptedAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE lms.sync_runs SET state = 'failed', finished_at = now(), error = @error WHERE state = 'running'",
+            new { error = InterruptedError }, cancellationToken: ct));
     }
 
     public async Task FinishAsync(long id, string state, int users, int courses, int enrollments, int apiCalls, int skipped,

@@ -53,9 +53,8 @@ public sealed class SyncRunner(
         var counts = new SyncCounts();
         var errors = new List<DocumentError>();
         // Holding the source's lock, no other run of it is alive: a 'running' one was cut short by a stopped process.
-        await ExecuteAsync("""
-            UPDATE retrieval.sync_runs SET status = 'failed', finished_at = now(), error = 'interrupted: the service stopped during the sync'
-            WHERE source_id = @sourceId AND status = 'running';
+        await ExecuteAsync(FailInterruptedSql + """
+
             INSERT INTO retrieval.sync_runs (id, source_id, trigger, status) VALUES (@runId, @sourceId, @trigger, 'running');
             UPDATE retrieval.sources SET status = 'syncing' WHERE id = @sourceId;
             """, new { runId, sourceId = source.Id, trigger }, ct);
@@ -153,6 +152,48 @@ public sealed class SyncRunner(
         final.Error = runError;
         await report(final);
         return new SyncRun { Id = runId.ToString(), SourceId = source.Id.ToString(), Trigger = trigger, Status = status, Counts = counts, Errors = { errors }, Error = runError };
+    }
+
+    public const string InterruptedError = "interrupted: the service stopped during the sync";
+
+    // Only for a source whose lock this session holds: then no process is running the 'running' run.
+    private const string FailInterruptedSql = $"""
+        UPDATE retrieval.sync_runs SET status = 'failed', finished_at = now(), error = '{InterruptedError}'
+        WHERE source_id = @sourceId AND status = 'running';
+        UPDATE retrieval.sources SET status = 'failed', last_error = '{InterruptedError}' WHERE id = @sourceId AND status = 'syncing';
+        """;
+
+    /// <summary>
+    /// Marks failed the runs a stopped process left 'running' (killed or crashed mid-sync), with their sources: a run
+    /// whose source's lock no session holds has no process behind it. The service does this when it starts and the
+    /// scheduler on every pass, so an interrupted run never shows as running for ever.
+    /// </summary>
+    public async Task<int> FailInterruptedRunsAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var failed = 0;
+        foreach (var sourceId in await connection.QueryAsync<Guid>(new CommandDefinition(
+                     "SELECT DISTINCT source_id FROM retrieval.sync_runs WHERE status = 'running'", cancellationToken: ct)))
+        {
+            var id = sourceId.ToString();
+            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "SELECT pg_try_advisory_lock(hashtext('retrieval.sync'), hashtext(@id))", new { id }, cancellationToken: ct)))
+                continue; // a live sync holds it
+            try
+            {
+                var runs = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                    "SELECT count(*)::int FROM retrieval.sync_runs WHERE source_id = @sourceId AND status = 'running'", new { sourceId }, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(FailInterruptedSql, new { sourceId }, cancellationToken: ct));
+                failed += runs;
+            }
+            finally
+            {
+                await connection.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('retrieval.sync'), hashtext(@id))", new { id });
+            }
+        }
+        if (failed > 0)
+            logger.LogWarning("Marked {Runs} sync run(s) failed: the process running them stopped", failed);
+        return failed;
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ public sealed class SyncScheduler(SourceStore sources, SyncRunner runner, Retrie
 
     public async Task<int> RunDueAsync(CancellationToken ct)
     {
+        await runner.FailInterruptedRunsAsync(ct);
         var ran = 0;
         foreach (var id in await sources.DueAsync(20, ct))
         {

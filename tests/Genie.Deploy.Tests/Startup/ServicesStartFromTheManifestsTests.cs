@@ -41,8 +41,7 @@ public sealed class ServicesStartFromTheManifestsTests
                 environment["ConnectionStrings__genie"] = OnTestDatabase(environment["ConnectionStrings__genie"], database);
 
                 var httpUrl = new Uri(environment["Kestrel__Endpoints__http__Url"]);
-                var project = ServiceProject(name);
-                started.Add(ServiceProcess.Start(name, project.Assembly, project.Directory, environment, new Uri(httpUrl, "/health")));
+                started.Add(ServiceProcess.StartProject(name, environment, new Uri(httpUrl, "/health")));
             }
             Assert.Equal(Directory.GetDirectories(Path.Combine(RepoPaths.Root, "services")).Length, started.Count);
             await Task.WhenAll(started.Select(s => s.WaitHealthyAsync(HealthyWithin)));
@@ -107,16 +106,5 @@ public sealed class ServicesStartFromTheManifestsTests
         builder.SslMode = SslMode.Disable;
         builder.RootCertificate = null;
         return builder.ConnectionString;
-    }
-
-    private static (string Assembly, string Directory) ServiceProject(string name)
-    {
-        var directory = System.IO.Directory.GetDirectories(Path.Combine(RepoPaths.Root, "services"))
-            .Single(d => string.Equals(Path.GetFileName(d), $"Genie.{name}", StringComparison.OrdinalIgnoreCase));
-        // Built with this test project (a ProjectReference), in the same configuration.
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var assembly = Path.Combine(directory, "bin", configuration, "net10.0", Path.GetFileName(directory) + ".dll");
-        Assert.True(File.Exists(assembly), $"{assembly} is missing: build the solution first");
-        return (assembly, directory);
     }
 }

@@ -74,23 +74,7 @@ public sealed class AgentKillTests(Xunit.Abstractions.ITestOutputHelper output)
         var broken = outcomes.Where(o => !o.Completed && o.ConversationId is not null).Select(o => o.ConversationId!.Value).ToArray();
         Assert.True(completed.Length >= Learners * 3, $"{completed.Length} chats completed");
         Assert.Contains(outcomes, o => !o.Completed); // calls failed while the Agent was down
-        Assert.Equal(completed.Length, completed.Distinct().Count());
-        // Each completed turn: its conversation holds exactly its question and its whole answer, once.
-        Assert.Equal(completed.Length * 2L, await CountAsync(database,
-            "select count(*) from agent.messages where conversation_id = any(@ids) and (role = 'user' or not incomplete)", completed));
-        Assert.Equal(completed.Length, await CountAsync(database, "select count(*) from agent.conversations where id = any(@ids) and message_count = 2", completed));
-        // A chat whose stream broke left nothing, or its whole turn (question and answer, marked incomplete when cut
-        // short); never a question without its answer.
-        Assert.Equal(0, await CountAsync(database,
-            "select count(*) from (select conversation_id from agent.messages where conversation_id = any(@ids) group by conversation_id having count(*) <> 2) half",
-            broken));
-        // No orphans anywhere in the schema.
-        Assert.Equal(0, await CountAsync(database,
-            """
-            select (select count(*) from agent.conversations c where c.message_count <> (select count(*) from agent.messages m where m.conversation_id = c.id))
-                 + (select count(*) from agent.messages m where not exists (select 1 from agent.conversations c where c.id = m.conversation_id))
-                 + (select count(*) from agent.citations x where not exists (select 1 from agent.messages m where m.id = x.message_id))
-            """, []));
+        await StoredMessages.AssertEveryTurnWholeAsync(database, completed, broken);
 
         await app.StopAsync(CancellationToken.None);
         Directory.Delete(state, recursive: true);
@@ -140,7 +124,4 @@ public sealed class AgentKillTests(Xunit.Abstractions.ITestOutputHelper output)
         // DCP runs a project as `dotnet run`; the service is its child.
         return ProcFs.Children(launcher).DefaultIfEmpty(launcher).First();
     }
-
-    private static Task<long> CountAsync(string database, string sql, Guid[] ids) =>
-        StoredMessages.CountAsync(database, sql, ("ids", ids));
 }

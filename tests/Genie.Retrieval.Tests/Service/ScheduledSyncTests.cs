@@ -40,6 +40,38 @@ public class ScheduledSyncTests(RetrievalTestHost service) : IClassFixture<Retri
         Assert.Equal(0, await scheduler.RunDueAsync(default));
     }
 
+    [Fact]
+    public async Task A_run_left_running_by_a_killed_process_is_marked_failed_but_not_while_a_live_sync_holds_its_source()
+    {
+        var kb = await service.CreateKbAsync("interrupted");
+        var source = await service.Client.AddSourceAsync(new AddSourceRequest
+        {
+            KnowledgeBaseId = kb.Id, Name = "folder", Config = new SourceConfig { Folder = new FolderSourceConfig { Path = _folder } },
+        }, service.Admin);
+        var sourceId = Guid.Parse(source.Id);
+        var runner = service.Host.Services.GetRequiredService<SyncRunner>();
+        await using var db = NpgsqlDataSource.Create(service.ConnectionString);
+        // What a process killed mid-sync leaves behind.
+        await using (var connection = await db.OpenConnectionAsync())
+            await connection.ExecuteAsync("""
+            INSERT INTO retrieval.sync_runs (id, source_id, trigger, status) VALUES (@run, @sourceId, 'manual', 'running');
+            UPDATE retrieval.sources SET status = 'syncing' WHERE id = @sourceId;
+            """, new { run = Guid.CreateVersion7(), sourceId });
+
+        await using (var liveSync = await db.OpenConnectionAsync()) // another replica, still syncing: it holds the source's lock
+        {
+            await liveSync.ExecuteAsync("SELECT pg_advisory_lock(hashtext('retrieval.sync'), hashtext(@id))", new { id = source.Id });
+            Assert.Equal(0, await runner.FailInterruptedRunsAsync(default));
+            await liveSync.ExecuteAsync("SELECT pg_advisory_unlock(hashtext('retrieval.sync'), hashtext(@id))", new { id = source.Id });
+        }
+        Assert.Equal(1, await runner.FailInterruptedRunsAsync(default));
+
+        var run = Assert.Single((await service.Client.ListSyncRunsAsync(new ListSyncRunsRequest { SourceId = source.Id }, service.Admin)).Runs);
+        Assert.Equal(("failed", SyncRunner.InterruptedError), (run.Status, run.Error));
+        var after = (await service.Client.ListSourcesAsync(new ListSourcesRequest { KnowledgeBaseId = kb.Id }, service.Admin)).Sources.Single();
+        Assert.Equal(("failed", SyncRunner.InterruptedError), (after.Status, after.LastError));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 

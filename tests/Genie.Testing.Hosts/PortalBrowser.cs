@@ -2,7 +2,7 @@ using System.Net;
 using AngleSharp.Html.Dom;
 using AngleSharp.Html.Parser;
 
-namespace Genie.Web.Tests.Infrastructure;
+namespace Genie.Testing.Hosts;
 
 /// <summary>A browser-like HTTP client for the portal: cookies, no automatic redirects, form posts with the anti-forgery token.</summary>
 public sealed class PortalBrowser : IDisposable
@@ -69,6 +69,20 @@ public sealed class PortalBrowser : IDisposable
 
     public async Task<HttpResponseMessage> SignInAsync(string email, string password) =>
         await PostFormAsync("/Account/SignIn", new { Email = email, Password = password });
+
+    /// <summary>A question as the chat page's script asks it: the chat form's anti-forgery token, answered as an event stream.</summary>
+    public async Task<HttpRequestMessage> ChatRequestAsync(string bot, string question)
+    {
+        var (_, page) = await GetPageAsync($"/Chat?bot={bot}");
+        var token = page.QuerySelector("form[data-chat] input[name=__RequestVerificationToken]")?.GetAttribute("value")
+            ?? throw new InvalidOperationException($"the {bot} chat page has no chat form");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/Chat?bot={bot}&handler=Ask")
+        {
+            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("message", question)]),
+        };
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        return request;
+    }
 
     public static IEnumerable<KeyValuePair<string, string>> ToPairs(object fields) =>
         fields.GetType().GetProperties().SelectMany(p => p.GetValue(fields) switch

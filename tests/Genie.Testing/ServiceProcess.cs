@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Genie.Deploy.Tests.Startup;
+namespace Genie.Testing;
 
-/// <summary>A service's build output running as its own process, with exactly the environment given (plus PATH and HOME).</summary>
+/// <summary>
+/// A service's build output running as its own OS process, with exactly the environment given (plus PATH and HOME):
+/// as a deployment runs it, and so that a fault test can kill it with SIGKILL.
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -30,7 +33,32 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    public static ServiceProcess Start(string name, string assembly, string contentRoot, IReadOnlyDictionary<string, string> environment, Uri healthUrl)
+    /// <summary>The process id, to kill it from outside.</summary>
+    public int Id => process.Id;
+
+    /// <summary>
+    /// Starts services/Genie.{<paramref name="name"/>}'s build output; the test project builds it with a
+    /// <c>ProjectReference ReferenceOutputAssembly="false"</c>, in the same configuration.
+    /// </summary>
+    public static ServiceProcess StartProject(string name, IReadOnlyDictionary<string, string> environment, Uri healthUrl)
+    {
+        var directory = Directory.GetDirectories(Path.Combine(RepoPaths.Root, "services"))
+            .Single(d => string.Equals(Path.GetFileName(d), $"Genie.{name}", StringComparison.OrdinalIgnoreCase));
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+        var assembly = Path.Combine(directory, "bin", configuration, "net10.0", Path.GetFileName(directory) + ".dll");
+        if (!File.Exists(assembly))
+            throw new InvalidOperationException($"{assembly} is missing: build the solution first");
+        return Start(name, assembly, directory, environment, healthUrl);
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, as when the machine or the OOM killer takes the process.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    private static ServiceProcess Start(string name, string assembly, string contentRoot, IReadOnlyDictionary<string, string> environment, Uri healthUrl)
     {
         var start = new ProcessStartInfo("dotnet")
         {
