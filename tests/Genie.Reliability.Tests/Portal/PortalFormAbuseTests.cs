@@ -182,7 +182,7 @@ public sealed class PortalFormAbuseTests(ServicesUnderAttack services, ITestOutp
         return session;
     }
 
-    private static async Task AssignEveryBotAsync(PortalSession admin)
+    internal static async Task AssignEveryBotAsync(PortalSession admin)
     {
         var form = PortalCrawler.FormsOf("/Dashboard/Bots", (await admin.GetAsync("/Dashboard/Bots")).Body).Single(f => f.Action.Contains("handler=Roles", StringComparison.Ordinal));
         var every = form.Fields.Single(f => f.Name == "RoleBots").Options.Select(o => new KeyValuePair<string, string>("RoleBots", o));
