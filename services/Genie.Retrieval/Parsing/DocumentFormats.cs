@@ -65,6 +65,9 @@ public sealed class DocumentParser
     private static string Decode(byte[] content)
     {
         var text = new UTF8Encoding(false, throwOnInvalidBytes: false).GetString(content);
+        // NUL never occurs in text, and PostgreSQL cannot store it: a binary file with a text name is refused here.
+        if (text.Contains('\0'))
+            throw new DocumentParseException("the file is not text: it contains NUL bytes (is it an image or another binary file?)");
         return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
     }
 }

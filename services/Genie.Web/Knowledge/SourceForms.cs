@@ -13,7 +13,8 @@ public sealed class FolderForm
 
     public SourceConfig ToConfig()
     {
-        var folder = new FolderSourceConfig { Path = Path.Trim() };
+        // an emptied field binds as null, whatever the initializer says
+        var folder = new FolderSourceConfig { Path = (Path ?? "").Trim() };
         folder.Include.AddRange(FormLines.Lines(Include));
         folder.Exclude.AddRange(FormLines.Lines(Exclude));
         return new SourceConfig { Folder = folder };

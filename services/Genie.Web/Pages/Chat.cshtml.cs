@@ -8,6 +8,7 @@ using Genie.Web.Bots;
 using Genie.Web.Chat;
 using Genie.Web.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -38,6 +39,13 @@ public sealed class ChatModel(BotAssignments assignments, BackendClients backend
     public Conversation? Conversation { get; private set; }
 
     public string? LoadError { get; private set; }
+
+    /// <summary>Conversation ids are UUIDs: anything else is refused before a handler puts it into a redirect.</summary>
+    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
+    {
+        if (ConversationId is { } c && !Guid.TryParse(c, out _))
+            context.Result = NotFound();
+    }
 
     public async Task<IActionResult> OnGetAsync()
     {

@@ -32,6 +32,13 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
 
     public AgentTestHost Agent { get; private set; } = null!;
 
+    public RetrievalTestHost Retrieval { get; private set; } = null!;
+
+    public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
+
+    /// <summary>The portal; its admin signs in with WebTestHost.AdminEmail and AdminPassword.</summary>
+    public WebTestHost Web { get; private set; } = null!;
+
     /// <summary>Every service of every generated descriptor (Genie.Contracts and grpc.health.v1), health included.</summary>
     public static IReadOnlyList<ServiceDescriptor> Services { get; } =
         new[] { typeof(Genie.Contracts.Agent.V1.AgentService).Assembly, typeof(global::Grpc.Health.V1.Health).Assembly }
@@ -92,13 +99,16 @@ public sealed class ServicesUnderAttack : IAsyncLifetime
         };
         var retrieval = await RetrievalTestHost.StartAsync(key);
         _hosts.Add(retrieval);
+        Retrieval = retrieval;
         var agent = await AgentTestHost.StartAsync(null, TestSettings.Merge(retrieval.ClientSettings, key));
         _hosts.Add(agent);
         Agent = agent;
         var lms = await LmsBridgeTestHost.StartAsync(settings: key);
         _hosts.Add(lms);
+        LmsBridge = lms;
         var web = await WebTestHost.StartAsync(TestSettings.Merge(retrieval.ClientSettings, agent.ClientSettings, lms.ClientSettings, key));
         _hosts.Add(web);
+        Web = web;
         // Idle (no Slack tokens), its Web API pointed at a closed port: nothing hostile can reach slack.com.
         var slack = await SlackTestHost.StartAsync(TestSettings.Merge(key, new Dictionary<string, string?>
         {

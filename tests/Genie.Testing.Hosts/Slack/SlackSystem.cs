@@ -41,13 +41,16 @@ public sealed class SlackSystem : IAsyncLifetime
         """;
 
     private IDictionary<string, string?>? _slackSettings;
-    private WebTestHost _web = null!;
+    private IDictionary<string, string?>? _everyHost;
     private SlackTestHost _slack = null!;
 
-    /// <summary>A started system whose Slack adapter has these settings on top of the test ones (e.g. the production update interval).</summary>
-    public static async Task<SlackSystem> StartAsync(IDictionary<string, string?>? slackSettings = null)
+    /// <summary>
+    /// A started system whose Slack adapter has these settings on top of the test ones (e.g. the production update
+    /// interval); <paramref name="everyHost"/> goes to every service (e.g. where to export telemetry).
+    /// </summary>
+    public static async Task<SlackSystem> StartAsync(IDictionary<string, string?>? slackSettings = null, IDictionary<string, string?>? everyHost = null)
     {
-        var system = new SlackSystem { _slackSettings = slackSettings };
+        var system = new SlackSystem { _slackSettings = slackSettings, _everyHost = everyHost };
         await system.InitializeAsync();
         return system;
     }
@@ -56,6 +59,7 @@ public sealed class SlackSystem : IAsyncLifetime
     public AgentTestHost Agent { get; private set; } = null!;
     public LmsBridgeTestHost LmsBridge { get; private set; } = null!;
     public WebApplication Portal { get; private set; } = null!;
+    public WebTestHost Web { get; private set; } = null!;
     public ServiceTestHost Slack => _slack.Host;
     public FakeSlackServer FakeSlack { get; private set; } = null!;
     public CapturedLogs Logs { get; } = new();
@@ -68,11 +72,11 @@ public sealed class SlackSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         FakeSlack = await FakeSlackServer.StartAsync();
-        Retrieval = await RetrievalTestHost.StartAsync();
+        Retrieval = await RetrievalTestHost.StartAsync(_everyHost);
         var key = Retrieval.ClientSettings[AuthOptions.SigningKeyKey];
-        LmsBridge = await LmsBridgeTestHost.StartAsync(settings: new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = key });
-        Agent = await AgentTestHost.StartAsync(settings: TestSettings.Merge(Retrieval.ClientSettings, LmsBridge.ClientSettings));
-        var web = _web = await WebTestHost.StartAsync(TestSettings.Merge(Retrieval.ClientSettings, Agent.ClientSettings));
+        LmsBridge = await LmsBridgeTestHost.StartAsync(settings: TestSettings.Merge(_everyHost, new Dictionary<string, string?> { [AuthOptions.SigningKeyKey] = key }));
+        Agent = await AgentTestHost.StartAsync(settings: TestSettings.Merge(_everyHost, Retrieval.ClientSettings, LmsBridge.ClientSettings));
+        var web = Web = await WebTestHost.StartAsync(TestSettings.Merge(_everyHost, Retrieval.ClientSettings, Agent.ClientSettings, LmsBridge.ClientSettings));
         Portal = web.App;
         var portalGrpc = PortalGrpcAddress = web.GrpcAddress.GetLeftPart(UriPartial.Authority);
         PortalUrl = web.HttpAddress.GetLeftPart(UriPartial.Authority);
@@ -84,7 +88,7 @@ public sealed class SlackSystem : IAsyncLifetime
             ["services:lmsbridge:grpc:0"] = LmsBridge.Host.GrpcAddress.ToString(),
             [AuthOptions.SigningKeyKey] = key,
         };
-        _slack = await SlackTestHost.StartAsync(TestSettings.Merge(BackendSettings, new Dictionary<string, string?>
+        _slack = await SlackTestHost.StartAsync(TestSettings.Merge(_everyHost, BackendSettings, new Dictionary<string, string?>
         {
             ["Genie:Slack:ReminderInterval"] = "01:00:00", // tests deliver by calling ReminderDelivery themselves
             ["Genie:Slack:BotToken"] = FakeSlackServer.BotToken,
@@ -190,7 +194,7 @@ public sealed class SlackSystem : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _slack.DisposeAsync();
-        await _web.DisposeAsync();
+        await Web.DisposeAsync();
         await Agent.DisposeAsync();
         await LmsBridge.DisposeAsync();
         await Retrieval.DisposeAsync();

@@ -23,6 +23,8 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
     /// <summary>The portal's limit per upload; Retrieval applies its own (configurable) limit too.</summary>
     public const long MaxUploadBytes = 32L * 1024 * 1024;
 
+    private const int MaxEmailLength = 254;
+
     /// <summary>The largest request the portal reads: one file at the limit and the form around it.</summary>
     public const long MaxRequestBytes = MaxUploadBytes + 1024 * 1024;
 
@@ -182,7 +184,8 @@ public sealed class BaseModel(BackendClients backends, UserCalls calls, UserStor
             var user = await users.FindByEmailAsync(addEmail.Trim(), HttpContext.RequestAborted);
             if (user is null)
             {
-                TempData["FlashError"] = $"No portal user has the e-mail {addEmail.Trim()}.";
+                // a flash message travels in a cookie: an address no one can have is not echoed into it
+                TempData["FlashError"] = addEmail.Trim().Length <= MaxEmailLength ? $"No portal user has the e-mail {addEmail.Trim()}." : $"E-mail addresses are at most {MaxEmailLength} characters.";
                 return RedirectToPage(new { id = Id });
             }
             ids.Add(user.Id);
