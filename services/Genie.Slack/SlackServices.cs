@@ -3,6 +3,7 @@ using Genie.Contracts.Lms.V1;
 using Genie.Contracts.Portal.V1;
 using Genie.ServiceDefaults.Clients;
 using Genie.ServiceDefaults.Secrets;
+using Genie.Slack.Admin;
 using Genie.Slack.Answering;
 using Genie.Slack.Backends;
 using Genie.Slack.Commands;

@@ -2,6 +2,7 @@ using Genie.Contracts.Slack.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Rpc;
 using Genie.Slack.Answering;
+using Genie.Slack.Settings;
 using Genie.Slack.WebApi;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
@@ -13,7 +14,7 @@ namespace Genie.Slack.Welcome;
 /// workspace member with the same e-mail (<c>users.lookupByEmail</c>, scope <c>users:read.email</c>).
 /// </summary>
 [Authorize(Roles = Roles.Service)]
-public sealed class WelcomeNoticeHandler(SlackOptions options, SlackWebApi slack, ILogger<WelcomeNoticeHandler> logger)
+public sealed class WelcomeNoticeHandler(SlackSecrets secrets, SlackWebApi slack, ILogger<WelcomeNoticeHandler> logger)
     : SlackNoticeService.SlackNoticeServiceBase
 {
     /// <summary>The subject of the portal's own token (<see cref="TokenService.IssueForService"/> with "web").</summary>
@@ -32,7 +33,7 @@ public sealed class WelcomeNoticeHandler(SlackOptions options, SlackWebApi slack
             throw RpcErrors.InvalidArgument("invited_by", "must be at most 100 characters");
         if (!Uri.TryCreate(request.PortalUrl, UriKind.Absolute, out var portal) || portal.Scheme is not ("http" or "https"))
             throw RpcErrors.InvalidArgument("portal_url", "must be an absolute http(s) address");
-        if (!options.Configured)
+        if (!secrets.Current.Configured)
             throw RpcErrors.Of(StatusCode.FailedPrecondition, "Slack is not configured (no bot token)");
 
         var ct = context.CancellationToken;
