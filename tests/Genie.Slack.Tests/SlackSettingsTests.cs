@@ -154,6 +154,19 @@ public sealed class SlackSettingsTests(SlackSystem system) : IClassFixture<Slack
     }
 
     [Fact]
+    public async Task A_channel_naming_a_deleted_knowledge_base_tells_the_asker_to_have_the_settings_fixed()
+    {
+        var (genieId, slackId) = await system.AddPersonAsync();
+        await system.AddHandbookAsync(genieId);
+        await Admin.SetChannelSettingsAsync(new ChannelSettings { ChannelId = "C0STALE", KnowledgeBaseIds = { Guid.NewGuid().ToString() } }, As(Roles.Admin));
+
+        var ev = await system.SendEventAsync(Slack.Mention(slackId, "C0STALE", "who issues the building badge?"));
+
+        await SlackSystem.WaitUntilAsync(() => Slack.Replies("C0STALE", (string)ev["ts"]!).Any(m => m.Text == SlackAnswerer.StaleChannelText), "the stale-settings notice");
+        Assert.Single(Slack.Replies("C0STALE", (string)ev["ts"]!));
+    }
+
+    [Fact]
     public async Task Channels_are_listed_from_Slack_and_removed_settings_fall_back_to_the_defaults()
     {
         Slack.AddChannel("C0LISTED", "general");

@@ -6,6 +6,7 @@ using Genie.Slack.Inbound;
 using Genie.Slack.People;
 using Genie.Slack.Settings;
 using Genie.Slack.WebApi;
+using Grpc.Core;
 
 namespace Genie.Slack.Answering;
 
@@ -19,6 +20,9 @@ public sealed class SlackAnswerer(
     IConfiguration configuration, TimeProvider time, ILogger<SlackAnswerer> logger)
 {
     public const string PlaceholderText = "_Looking through the docs…_";
+
+    public const string StaleChannelText =
+        "This channel's Genie settings name a knowledge base that no longer exists, so I cannot answer here. Please ask your Genie admin to update them under Admin → Slack.";
 
     public async Task AnswerAsync(QuestionWork question, CancellationToken ct)
     {
@@ -55,6 +59,13 @@ public sealed class SlackAnswerer(
         {
             await StreamAsync(person.Genie, question, bot, known?.ConversationId, channelSetting.KnowledgeBaseIds, channel, ts, ct);
             await store.RemovePendingAsync(channel, ts, ct);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound && channelSetting.KnowledgeBaseIds.Count > 0
+                                     && e.Status.Detail.StartsWith("knowledge_base_ids", StringComparison.Ordinal))
+        {
+            // Retrieval refuses a search naming a deleted knowledge base; say what the admin must fix instead of "ask again".
+            logger.LogWarning("The settings of Slack channel {Channel} name a knowledge base that no longer exists: {Detail}", question.ChannelId, e.Status.Detail);
+            await MarkFailedAsync(channel, ts, StaleChannelText);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -109,12 +120,12 @@ public sealed class SlackAnswerer(
     }
 
     /// <summary>Replaces a placeholder with the failure notice; used for live failures and at startup for ones a crash left.</summary>
-    public async Task MarkFailedAsync(string channel, string ts)
+    public async Task MarkFailedAsync(string channel, string ts, string text = AnswerBlocks.FailedText)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
-            await slack.UpdateAsync(channel, ts, AnswerBlocks.FailedText, [AnswerBlocks.Section(AnswerBlocks.FailedText)], timeout.Token);
+            await slack.UpdateAsync(channel, ts, text, [AnswerBlocks.Section(text)], timeout.Token);
             await store.RemovePendingAsync(channel, ts, timeout.Token);
         }
         catch (Exception e)
