@@ -45,6 +45,11 @@ public sealed class ContractCoverageTests(SharedApp shared)
         Assert.All(services.Where(s => s.File.Package != "grpc.health.v1"),
             s => Assert.True(OwnerByPackage.ContainsKey(s.File.Package), $"no owner service for package {s.File.Package}"));
 
+        // Slack starts after Web (it waits for it), so the shared app may not have it up yet.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+            foreach (var owner in OwnerByPackage.Values.Distinct())
+                await app.Notifications.WaitForResourceHealthyAsync(owner, timeout.Token);
+
         var problems = new List<string>();
         var checkedCount = 0;
         foreach (var service in services)
