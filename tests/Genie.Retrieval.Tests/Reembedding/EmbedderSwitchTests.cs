@@ -140,6 +140,41 @@ public sealed class EmbedderSwitchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_document_embedded_with_the_old_model_while_the_swap_happens_goes_in_with_the_new_one()
+    {
+        var service = await StartAsync();
+        var kb = await service.Client.CreateKnowledgeBaseAsync(new CreateKnowledgeBaseRequest { Name = "racing", Embedder = Ollama }, service.Admin);
+        var source = await service.AddUploadSourceAsync(kb);
+        foreach (var (name, text) in Documents[..2])
+            await service.UploadAsync(source, name, text);
+
+        // Ollama (the current embedder) holds the new document's chunks while the switch to the built-in one completes.
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ollama.BeforeEmbed = async (inputs, aborted) =>
+        {
+            if (!inputs.Any(i => i.Contains("visitor spaces", StringComparison.Ordinal)))
+                return;
+            held.TrySetResult();
+            await release.Task.WaitAsync(aborted);
+        };
+        var upload = service.UploadAsync(source, "parking.md", "# Parking\n\nThe garage under the office has twenty visitor spaces.");
+        await held.Task.WaitAsync(Patience);
+        await service.Client.ChangeEmbedderAsync(new ChangeEmbedderRequest
+        {
+            KnowledgeBaseId = kb.Id, Embedder = new EmbedderSpec { Provider = "builtin", Dimension = 128 },
+        }, service.Admin);
+        var switched = await CompletedAsync(service, kb);
+        Assert.Equal(("builtin", 128), (switched.Embedder.Provider, switched.Embedder.Dimension));
+
+        release.TrySetResult();
+        var uploaded = await upload;
+        Assert.Equal(1, uploaded.Document.ChunkCount);
+        Assert.Equal([(128, 128, false)], await DimensionsAsync(service, kb, "parking.md"));
+        Assert.All(await DimensionsAsync(service, kb), d => Assert.Equal((128, 128, false), d));
+    }
+
+    [Fact]
     public async Task A_restart_midway_resumes_where_the_last_batch_stopped()
     {
         var first = await StartAsync();
