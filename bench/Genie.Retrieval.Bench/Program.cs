@@ -167,24 +167,25 @@ static string FindRepoRoot()
 async Task<(double Recall, double P50, double P95)> RecallAsync(NpgsqlDataSource db, Guid kbId, List<string> queries, int efSearch)
 {
     var latencies = new List<double>();
-    var hashing = new HashingEmbeddingGenerator();
+    // The questions embedded as the search embeds them (the knowledge base's embedder, as queries).
+    using var queryEmbedder = provider.GetRequiredService<EmbedderFactory>().CreateForQueries(embedder);
+    var vectors = await queryEmbedder.GenerateAsync(queries);
     double total = 0;
     await using var connection = await db.OpenConnectionAsync();
-    foreach (var query in queries)
+    foreach (var vector in vectors.Select(v => v.Vector.ToArray()))
     {
-        var vector = hashing.Embed(query);
         await using var tx = await connection.BeginTransactionAsync();
         // enable_sort = off: at a high ef_search the planner would rather sort the whole knowledge base (exact), which is not the ANN path.
         await connection.ExecuteAsync($"SET LOCAL hnsw.ef_search = {efSearch}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL enable_sort = off", transaction: tx);
         var started = Stopwatch.GetTimestamp();
-        var approximate = (await connection.QueryAsync<Guid>("""
-            SELECT id FROM retrieval.chunks WHERE dimension = 384 AND kb_id = @kbId
-            ORDER BY embedding::vector(384) <=> @vector::real[]::vector(384) LIMIT 10
+        var approximate = (await connection.QueryAsync<Guid>($"""
+            SELECT id FROM retrieval.chunks WHERE dimension = {embedder.Dimension} AND kb_id = @kbId
+            ORDER BY embedding::vector({embedder.Dimension}) <=> @vector::real[]::vector({embedder.Dimension}) LIMIT 10
             """, new { kbId, vector }, tx)).ToHashSet();
         latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         // Without the index expression the planner must scan: the exact answer.
-        var exact = (await connection.QueryAsync<Guid>("""
-            SELECT id FROM retrieval.chunks WHERE dimension = 384 AND kb_id = @kbId
+        var exact = (await connection.QueryAsync<Guid>($"""
+            SELECT id FROM retrieval.chunks WHERE dimension = {embedder.Dimension} AND kb_id = @kbId
             ORDER BY embedding <=> @vector::real[]::vector LIMIT 10
             """, new { kbId, vector }, tx)).ToList();
         await tx.CommitAsync();

@@ -77,14 +77,7 @@ public sealed partial class RetrievalHandler
 
     public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
     {
-        if (request.Texts.Count is < 1 or > 256)
-            throw RpcErrors.InvalidArgument("texts", "give between 1 and 256 texts");
-        for (var i = 0; i < request.Texts.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(request.Texts[i]))
-                throw RpcErrors.InvalidArgument($"texts[{i}]", "must not be empty");
-            Validate.MaxLength($"texts[{i}]", request.Texts[i], 32_000);
-        }
+        Validate.Texts("texts", request.Texts, 256, 32_000);
         EmbedderChoice choice;
         if (!string.IsNullOrEmpty(request.KnowledgeBaseId))
             choice = (await ReadableAsync("knowledge_base_id", request.KnowledgeBaseId, context)).Embedder;

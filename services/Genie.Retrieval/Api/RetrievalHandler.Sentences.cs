@@ -16,14 +16,7 @@ public sealed partial class RetrievalHandler
     public override async Task<ScoreSentencesResponse> ScoreSentences(ScoreSentencesRequest request, ServerCallContext context)
     {
         var query = Validate.Required("query", request.Query, 2000);
-        if (request.Sentences.Count is < 1 or > MaxScoredSentences)
-            throw RpcErrors.InvalidArgument("sentences", $"give between 1 and {MaxScoredSentences} sentences");
-        for (var i = 0; i < request.Sentences.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(request.Sentences[i]))
-                throw RpcErrors.InvalidArgument($"sentences[{i}]", "must not be empty");
-            Validate.MaxLength($"sentences[{i}]", request.Sentences[i], MaxSentenceLength);
-        }
+        Validate.Texts("sentences", request.Sentences, MaxScoredSentences, MaxSentenceLength);
         var embedder = string.IsNullOrEmpty(request.KnowledgeBaseId)
             ? await DefaultEmbedderAsync(context.CancellationToken)
             : (await ReadableAsync("knowledge_base_id", request.KnowledgeBaseId, context)).Embedder;

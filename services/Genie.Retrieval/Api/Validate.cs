@@ -26,6 +26,19 @@ internal static class Validate
     public static string MaxLength(string field, string value, int maxLength) =>
         value.Length > maxLength ? throw RpcErrors.InvalidArgument(field, $"must be at most {maxLength} characters") : value;
 
+    /// <summary>A list of 1..<paramref name="maxCount"/> non-blank texts of at most <paramref name="maxLength"/> characters each.</summary>
+    public static void Texts(string field, IReadOnlyList<string> texts, int maxCount, int maxLength)
+    {
+        if (texts.Count < 1 || texts.Count > maxCount)
+            throw RpcErrors.InvalidArgument(field, $"give between 1 and {maxCount} {field}");
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(texts[i]))
+                throw RpcErrors.InvalidArgument($"{field}[{i}]", "must not be empty");
+            MaxLength($"{field}[{i}]", texts[i], maxLength);
+        }
+    }
+
     public static int Range(string field, int value, int min, int max) =>
         value < min || value > max ? throw RpcErrors.InvalidArgument(field, $"must be between {min} and {max}") : value;
 
