@@ -22,7 +22,7 @@ public static class RetrievalServices
     {
         builder.AddGenieDatabase(SchemaName, typeof(RetrievalServices).Assembly);
         AddRetrievalCore(builder.Services, builder.Configuration);
-        builder.Services.AddHostedService<InterruptedSyncRecovery>();
+        builder.Services.AddStartupRepair<SyncRunner>("interrupted sync runs", (runner, ct) => runner.FailInterruptedRunsAsync(ct));
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
         // Grpc.AspNetCore limits message size per service, so UploadDocument's limit applies to every rpc here.
