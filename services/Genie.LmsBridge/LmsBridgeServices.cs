@@ -1,3 +1,4 @@
+using Genie.ServiceDefaults.Database;
 using Genie.LmsBridge.Assignments;
 using Genie.LmsBridge.Progress;
 using Genie.LmsBridge.Reminders;
@@ -31,7 +32,7 @@ public static class LmsBridgeServices
         services.AddSingleton<SyncRunLog>();
         services.AddSingleton<LmsSync>();
         services.AddSingleton<CourseAssignment>();
-        services.AddHostedService<InterruptedSyncRecovery>();
+        services.AddStartupRepair<LmsSync>("interrupted TalentLMS sync runs", (sync, ct) => sync.FailInterruptedRunsAsync(ct));
         if (scheduledSync && builder.Configuration.GetValue("Genie:Lms:ScheduledSync", true))
             services.AddHostedService<ScheduledSync>();
         return builder;

@@ -23,7 +23,7 @@ public static class RetrievalServices
     {
         builder.AddGenieDatabase(SchemaName, typeof(RetrievalServices).Assembly);
         AddRetrievalCore(builder.Services, builder.Configuration);
-        builder.Services.AddHostedService<InterruptedSyncRecovery>();
+        builder.Services.AddStartupRepair<SyncRunner>("interrupted sync runs", (runner, ct) => runner.FailInterruptedRunsAsync(ct));
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
         builder.Services.AddSingleton<EmbedderSwitchRunner>();

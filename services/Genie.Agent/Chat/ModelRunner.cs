@@ -102,7 +102,8 @@ public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
             if (rest.Length > 0) await onDelta(rest);
             // Every completed answer ends with a finish reason; a stream that stops without one was cut off
             // (a dropped connection, or an error event in place of the rest of the answer).
-            if (!model.IsBuiltin && !finished) failure = $"{model.DisplayName} failed: the stream ended before the model finished its answer";
+            // A client may end the stream quietly when a deadline cancels it: then the deadline is the reason.
+            if (!model.IsBuiltin && !finished) failure = DeadlinePassed() ?? $"{model.DisplayName} failed: the stream ended before the model finished its answer";
             else if (text.Length == 0 && !model.IsBuiltin) failure = $"{model.DisplayName} returned an empty answer";
         }
         catch (Exception) when (callCancelled.IsCancellationRequested)
@@ -110,19 +111,22 @@ public sealed class ModelRunner(ModelCatalog models, TimeProvider time)
             return new Attempt(Result(incomplete: true), null);
         }
         // A deadline that passed is the reason, whatever the interrupted read threw.
-        catch (Exception) when (firstTokenDeadline.IsCancellationRequested)
+        catch (Exception) when (DeadlinePassed() is { } passed)
         {
-            failure = $"{model.DisplayName} sent nothing within {model.Options.FirstTokenTimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
-        }
-        catch (Exception) when (totalDeadline.IsCancellationRequested)
-        {
-            failure = $"{model.DisplayName} did not finish within {model.Options.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
+            failure = passed;
         }
         catch (Exception e) when (!model.IsBuiltin)
         {
             failure = $"{model.DisplayName} failed: {Describe(e)}";
         }
         return new Attempt(Result(incomplete: false), failure);
+
+        string? DeadlinePassed() =>
+            firstTokenDeadline.IsCancellationRequested
+                ? $"{model.DisplayName} sent nothing within {model.Options.FirstTokenTimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s"
+                : totalDeadline.IsCancellationRequested
+                    ? $"{model.DisplayName} did not finish within {model.Options.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s"
+                    : null;
 
         Generation Result(bool incomplete) =>
             new(CitationText(text.ToString(), sourceCount), markers.Used, model.DisplayName, inputTokens, outputTokens, null, incomplete, firstDelta);
