@@ -47,6 +47,35 @@ public sealed class BadInputTests(ServicesUnderAttack services, ITestOutputHelpe
             Assert.Equal(StatusCode.OK, await services.HealthAsync(target));
     }
 
+    [Fact]
+    public async Task Uploads_between_4_MiB_and_Retrievals_32_MiB_message_limit_get_a_clear_status_on_a_live_connection()
+    {
+        var kb = await services.Retrieval.CreateKbAsync("Large uploads");
+        var source = await services.Retrieval.AddUploadSourceAsync(kb);
+        var retrieval = services.ByService["genie.retrieval.v1.RetrievalService"].Address;
+        var before = await services.SnapshotAsync();
+        foreach (var mebibytes in new[] { 4, 5, 16, 31 })
+        {
+            var request = new Genie.Contracts.Retrieval.V1.UploadDocumentRequest
+            {
+                SourceId = source.Id,
+                FileName = $"large-{mebibytes}.md",
+                Content = ByteString.CopyFrom(RandomNumbers(mebibytes * 1024 * 1024 - 1024)),
+            };
+            var reply = await services.Grpc.CallAsync(retrieval, "/genie.retrieval.v1.RetrievalService/UploadDocument", RawGrpc.Frame(request.ToByteArray()), services.Token(Roles.Admin));
+            output.WriteLine($"UploadDocument of {mebibytes} MiB: {reply.Status} '{reply.Message}'");
+            // this host's Genie:Retrieval:MaxUploadBytes is 1 MiB: past it, a plain refusal naming the field and the limit
+            Assert.Equal(StatusCode.InvalidArgument, reply.Status);
+            Assert.Contains("content", reply.Message, StringComparison.Ordinal);
+            Assert.Contains("limited to", reply.Message, StringComparison.Ordinal);
+        }
+        var over = await services.Grpc.CallAsync(retrieval, "/genie.retrieval.v1.RetrievalService/UploadDocument",
+            RawGrpc.Frame(new byte[Genie.Retrieval.RetrievalOptions.UploadMessageLimit + 1]), services.Token(Roles.Admin));
+        Assert.Equal(StatusCode.ResourceExhausted, over.Status);
+        Assert.Equal(before, await services.SnapshotAsync());
+        Assert.Equal(StatusCode.OK, await services.HealthAsync(services.ByService["genie.retrieval.v1.RetrievalService"]));
+    }
+
     private async Task RunAsync(List<Case> cases, ConcurrentDictionary<string, string> tokens, ConcurrentBag<string> failures) =>
         await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (c, _) =>
         {

@@ -162,14 +162,18 @@ public sealed class CrossUserTests(ServicesUnderAttack services)
     [Fact]
     public async Task A_learner_cannot_review_feedback_nor_delete_another_learners_remembered_facts()
     {
-        var intruder = services.Token(Roles.Learner, "feedback-intruder");
+        var owner = services.Agent.As("facts-owner");
+        await ChatResult.AskAsync(services.Agent.Client, owner, "I already know Kotlin. How do I set up my laptop?");
+        var fact = (await services.Agent.Client.ListLearnedFactsAsync(new ListLearnedFactsRequest(), owner)).Facts.Single();
+        var intruder = services.Token(Roles.Learner, "facts-intruder");
         var agent = services.ByService["genie.agent.v1.AgentService"].Address;
         var before = await services.SnapshotAsync();
         var feedback = await services.Grpc.CallAsync(agent, "/genie.agent.v1.AgentService/ListFeedback", RawGrpc.Frame(new ListFeedbackRequest().ToByteArray()), intruder);
         Assert.Equal(StatusCode.PermissionDenied, feedback.Status);
-        var fact = await services.Grpc.CallAsync(agent, "/genie.agent.v1.AgentService/DeleteLearnedFact",
-            RawGrpc.Frame(new DeleteLearnedFactRequest { FactId = Guid.NewGuid().ToString() }.ToByteArray()), intruder);
-        Assert.Equal(StatusCode.NotFound, fact.Status);
+        var deleted = await services.Grpc.CallAsync(agent, "/genie.agent.v1.AgentService/DeleteLearnedFact",
+            RawGrpc.Frame(new DeleteLearnedFactRequest { FactId = fact.Id }.ToByteArray()), intruder);
+        Assert.Equal(StatusCode.NotFound, deleted.Status);
         Assert.Equal(before, await services.SnapshotAsync());
+        Assert.Contains((await services.Agent.Client.ListLearnedFactsAsync(new ListLearnedFactsRequest(), owner)).Facts, f => f.Id == fact.Id);
     }
 }
