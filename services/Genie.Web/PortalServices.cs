@@ -82,7 +82,8 @@ public static class PortalServices
             o.Cookie.Name = "genie.af";
             o.HeaderName = "RequestVerificationToken";
         });
-        services.AddRazorPages(o => PageAuthorization.Apply(o.Conventions));
+        services.AddRazorPages(o => PageAuthorization.Apply(o.Conventions))
+            .AddMvcOptions(o => o.ModelBinderProviders.Insert(0, new CheckboxBinderProvider()));
         services.AddGenieMcp();
         return builder;
     }

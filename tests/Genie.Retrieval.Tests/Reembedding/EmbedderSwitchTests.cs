@@ -221,7 +221,11 @@ public sealed class EmbedderSwitchTests : IAsyncLifetime
 
         _ollama.Install(Model);
         var retried = await service.Client.ChangeEmbedderAsync(new ChangeEmbedderRequest { KnowledgeBaseId = kb.Id, Embedder = Ollama }, service.Admin);
-        Assert.Equal(("running", ""), (retried.EmbedderSwitch.State, retried.EmbedderSwitch.Error));
+        // the few chunks left may already be embedded and swapped in by the time the answer is read
+        if (retried.EmbedderSwitch is { } resumed)
+            Assert.Equal(("running", ""), (resumed.State, resumed.Error));
+        else
+            Assert.Equal("ollama", retried.Embedder.Provider);
         var done = await CompletedAsync(service, kb);
         Assert.Equal("ollama", done.Embedder.Provider);
         Assert.All(await DimensionsAsync(service, kb), d => Assert.Equal((OllamaDimension, OllamaDimension, false), d));

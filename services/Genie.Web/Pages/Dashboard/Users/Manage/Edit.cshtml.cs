@@ -68,12 +68,6 @@ public sealed class EditModel(
         if (Subject.Role == Roles.Admin && Subject.Active && (Role != Roles.Admin || !Active) && await users.CountActiveAdminsAsync(HttpContext.RequestAborted) <= 1)
             ModelState.AddModelError(nameof(Role), "This is the last active admin; make someone else admin first.");
         Bots = Bots.Where(b => Bot.Find(b) is not null).Distinct().ToList();
-        // The checkbox tag helper throws on a posted value that is no boolean, so the page is shown without it.
-        if (ModelState.TryGetValue(nameof(Active), out var active) && active.Errors.Count > 0)
-        {
-            ModelState.Remove(nameof(Active));
-            ModelState.AddModelError(nameof(Active), "Active is either ticked or not.");
-        }
         if (!ModelState.IsValid)
             return Page();
 
