@@ -78,11 +78,7 @@ public sealed partial class RetrievalHandler
     public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
     {
         Validate.Texts("texts", request.Texts, 256, 32_000);
-        EmbedderChoice choice;
-        if (!string.IsNullOrEmpty(request.KnowledgeBaseId))
-            choice = (await ReadableAsync("knowledge_base_id", request.KnowledgeBaseId, context)).Embedder;
-        else
-            choice = await DefaultEmbedderAsync(context.CancellationToken);
+        var choice = await EmbedderOfAsync(request.KnowledgeBaseId, context);
         try
         {
             using var embedder = embedders.Create(choice);
@@ -98,6 +94,12 @@ public sealed partial class RetrievalHandler
             throw RpcErrors.Of(StatusCode.Unavailable, $"embedder: {e.Message}");
         }
     }
+
+    /// <summary>The embedder of a knowledge base the caller may read (NOT_FOUND otherwise), or the service default when none is named.</summary>
+    private async Task<EmbedderChoice> EmbedderOfAsync(string knowledgeBaseId, ServerCallContext context) =>
+        string.IsNullOrEmpty(knowledgeBaseId)
+            ? await DefaultEmbedderAsync(context.CancellationToken)
+            : (await ReadableAsync("knowledge_base_id", knowledgeBaseId, context)).Embedder;
 
     private EmbedderChoice? _defaultEmbedder;
 

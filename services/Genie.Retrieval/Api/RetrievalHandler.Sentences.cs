@@ -17,9 +17,7 @@ public sealed partial class RetrievalHandler
     {
         var query = Validate.Required("query", request.Query, 2000);
         Validate.Texts("sentences", request.Sentences, MaxScoredSentences, MaxSentenceLength);
-        var embedder = string.IsNullOrEmpty(request.KnowledgeBaseId)
-            ? await DefaultEmbedderAsync(context.CancellationToken)
-            : (await ReadableAsync("knowledge_base_id", request.KnowledgeBaseId, context)).Embedder;
+        var embedder = await EmbedderOfAsync(request.KnowledgeBaseId, context);
         try
         {
             var scores = await new SentenceScorer(embedders).ScoreAsync(embedder, query, request.Sentences, context.CancellationToken);
