@@ -4,6 +4,7 @@ using Genie.Contracts.Agent.V1;
 using Genie.ServiceDefaults.Auth;
 using Genie.Slack.Answering;
 using Genie.Testing.FakeSlack;
+using Genie.Testing.Hosts;
 using Npgsql;
 
 namespace Genie.Slack.Tests;
@@ -200,6 +201,13 @@ public sealed class SlackAnswerTests(SlackSystem system) : IClassFixture<SlackSy
         var feedback = await system.Agent.Client.ListFeedbackAsync(new ListFeedbackRequest(), system.Agent.As("admin-1", Roles.Admin));
         var messageId = answer.Blocks!.OfType<JsonObject>().Single(b => (string?)b["type"] == "actions")["elements"]![0]!["value"]!.GetValue<string>();
         Assert.Contains(feedback.Items, f => f.Feedback.MessageId == messageId && f.Feedback.Rating == Rating.Up);
+
+        // and on the portal's feedback review page, as the admin sees it
+        using var portal = new PortalBrowser(system.Web.HttpAddress);
+        Assert.Equal(HttpStatusCode.Redirect, (await portal.SignInAsync(WebTestHost.AdminEmail, WebTestHost.AdminPassword)).StatusCode);
+        var (page, review) = await portal.GetPageAsync("/Admin/Feedback");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.NotNull(review.QuerySelector($"li.review[data-message='{messageId}'][data-rating='up']"));
     }
 
     [Fact]

@@ -96,6 +96,12 @@ public sealed class SlackWebApi(HttpClient http, SlackOptions options, SlackSecr
         return new Uri(response["url"]?.GetValue<string>() ?? throw new SlackApiException("apps.connections.open", "no url in the response"));
     }
 
+    /// <summary>Slack accepts JSON bodies on write methods only; these reads take form-encoded arguments.</summary>
+    private static readonly HashSet<string> ReadMethods = ["users.info", "users.lookupByEmail", "conversations.list"];
+
+    private static FormUrlEncodedContent FormOf(JsonObject body) =>
+        new(body.Select(p => KeyValuePair.Create(p.Key, p.Value is JsonValue value && value.TryGetValue<string>(out var text) ? text : p.Value?.ToJsonString() ?? "")));
+
     private async Task<JsonObject> CallAsync(string method, JsonObject body, CancellationToken ct, string? token = null)
     {
         token ??= secrets.Current.BotToken ?? throw new SlackApiException(method, "no bot token is configured");
@@ -105,7 +111,7 @@ public sealed class SlackWebApi(HttpClient http, SlackOptions options, SlackSecr
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url)
             {
-                Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+                Content = ReadMethods.Contains(method) ? FormOf(body) : new StringContent(payload, Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             Calls.Add(1, new KeyValuePair<string, object?>("method", method));

@@ -2,6 +2,8 @@ using System.Reflection;
 using Genie.Agent;
 using Genie.LmsBridge;
 using Genie.Retrieval.Api;
+using Genie.Slack.Admin;
+using Genie.Slack.Welcome;
 using Genie.Web.AccessTokens;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -10,7 +12,7 @@ namespace Genie.Agent.Tests.Contracts;
 
 /// <summary>
 /// Every rpc of every generated <c>*Base</c> in Genie.Contracts is overridden by the owning service's
-/// handler: an rpc left to the base would answer UNIMPLEMENTED. (The over-the-wire check of all four is
+/// handler: an rpc left to the base would answer UNIMPLEMENTED. (The over-the-wire check of every service is
 /// ContractCoverageTests in Genie.AppHost.Tests.)
 /// </summary>
 public sealed class HandlerOverridesTests
@@ -21,6 +23,8 @@ public sealed class HandlerOverridesTests
         ["genie.lms.v1.LmsService"] = typeof(LmsHandler),
         ["genie.agent.v1.AgentService"] = typeof(AgentHandler),
         ["genie.portal.v1.PortalService"] = typeof(PortalHandler),
+        ["genie.slack.v1.SlackAdminService"] = typeof(SlackAdminHandler),
+        ["genie.slack.v1.SlackNoticeService"] = typeof(WelcomeNoticeHandler),
     };
 
     public static TheoryData<string> GeneratedServices() => [.. GeneratedBases().Keys];

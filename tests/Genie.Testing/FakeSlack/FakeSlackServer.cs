@@ -312,13 +312,22 @@ public sealed class FakeSlackServer : IAsyncDisposable
 
     // ---------- Web API ----------
 
+    private static readonly HashSet<string> ReadMethods = ["users.info", "users.lookupByEmail", "conversations.list"];
+
     private async Task<IResult> HandleApiAsync(HttpContext http, string method)
     {
         JsonObject body;
-        using (var reader = new StreamReader(http.Request.Body))
+        if (http.Request.HasFormContentType)
         {
+            var form = await http.Request.ReadFormAsync();
+            body = new JsonObject(form.Select(f => KeyValuePair.Create(f.Key, (JsonNode?)JsonValue.Create(f.Value.ToString()))));
+        }
+        else
+        {
+            using var reader = new StreamReader(http.Request.Body);
             var text = await reader.ReadToEndAsync();
-            body = text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+            // Slack takes JSON bodies on write methods only; a read method given JSON sees no arguments.
+            body = text.Length == 0 || ReadMethods.Contains(method) ? [] : JsonNode.Parse(text) as JsonObject ?? [];
         }
         if (_rateLimits.TryGetValue(method, out var limits) && limits.TryDequeue(out var retryAfter))
         {
