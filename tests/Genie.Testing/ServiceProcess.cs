@@ -1,9 +1,13 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 
-namespace Genie.Deploy.Tests.Startup;
+namespace Genie.Testing;
 
-/// <summary>A service's build output running as its own process, with exactly the environment given (plus PATH and HOME).</summary>
+/// <summary>
+/// A service's build output (<c>dotnet services/X/bin/…/X.dll</c>) running as its own OS process, with exactly the
+/// environment given (plus PATH, HOME and DOTNET_ROOT); killed on dispose.
+/// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private static readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(10) };
@@ -20,6 +24,8 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Name { get; }
 
     public Uri HealthUrl { get; }
+
+    public int ProcessId => process.Id;
 
     public string Output
     {
@@ -59,7 +65,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    /// <summary>Polls /health until it answers 200; fails with the service's output if it exits or never gets there.</summary>
+    /// <summary>
+    /// Polls /health until it answers 200; fails with the service's output if it exits or never gets there. A process
+    /// that exited because another one took its port fails with an inner <see cref="SocketException"/>
+    /// (AddressAlreadyInUse), so <see cref="FreePort.BindAsync{T}"/> starts it again on new ports.
+    /// </summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -67,7 +77,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
-                throw new Xunit.Sdk.XunitException($"{Name} exited with {process.ExitCode} before it was healthy:\n{Tail()}");
+            {
+                var message = $"{Name} exited with {process.ExitCode} before it was healthy:\n{Tail()}";
+                throw Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new InvalidOperationException(message, new SocketException((int)SocketError.AddressAlreadyInUse))
+                    : new InvalidOperationException(message);
+            }
             try
             {
                 using var response = await http.GetAsync(HealthUrl);
@@ -85,7 +100,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             }
             await Task.Delay(250);
         }
-        throw new Xunit.Sdk.XunitException($"{Name} was not healthy within {timeout} (last: {last}):\n{Tail()}");
+        throw new TimeoutException($"{Name} was not healthy within {timeout} (last: {last}):\n{Tail()}");
     }
 
     private string Tail()
