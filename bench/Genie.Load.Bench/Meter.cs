@@ -19,12 +19,20 @@ public sealed class Meter(PostgresCluster cluster, IReadOnlyList<(string Name, i
         }).ToList(),
         ProcFs.PostgresCpu(cluster.DataDirectory));
 
-    public async Task<int> ConnectionsAsync()
+    /// <summary>Client connections now; null when PostgreSQL refused this one too (every slot of max_connections taken).</summary>
+    public async Task<int?> ConnectionsAsync()
     {
-        await using var connection = new NpgsqlConnection(cluster.AdminConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", connection);
-        return (int)(long)(await count.ExecuteScalarAsync())!;
+        try
+        {
+            await using var connection = new NpgsqlConnection(cluster.AdminConnectionString + ";Pooling=false");
+            await connection.OpenAsync();
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'", connection);
+            return (int)(long)(await count.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.TooManyConnections)
+        {
+            return null;
+        }
     }
 }
 
