@@ -73,6 +73,9 @@ public sealed class InProcessServices : IBenchServices
 public sealed class ProcessServices : IBenchServices
 {
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromMinutes(4);
+
+    /// <summary>As deploy/kubernetes gives each service process, so that the pools together fit PostgreSQL's max_connections.</summary>
+    private const string PoolAsDeployed = ";Maximum Pool Size=15";
     private readonly List<ServiceProcess> _started = [];
     private readonly string _signingKey = AuthOptions.GenerateKey();
 
@@ -107,14 +110,14 @@ public sealed class ProcessServices : IBenchServices
         var cluster = await PostgresCluster.GetSharedAsync();
         var (retrieval, _) = await StartAsync("Retrieval", new()
         {
-            ["ConnectionStrings__genie"] = await cluster.CreateDatabaseAsync("retrieval"),
+            ["ConnectionStrings__genie"] = await cluster.CreateDatabaseAsync("retrieval") + PoolAsDeployed,
             ["Genie__Retrieval__Embedder__Provider"] = "builtin",
         });
         await CreateHandbookAsync(retrieval);
 
         (AgentGrpcAddress, _) = await StartAsync("Agent", new()
         {
-            ["ConnectionStrings__genie"] = await cluster.CreateDatabaseAsync("agent"),
+            ["ConnectionStrings__genie"] = await cluster.CreateDatabaseAsync("agent") + PoolAsDeployed,
             ["services__retrieval__grpc__0"] = retrieval.ToString(),
         });
         if (!portal)
@@ -123,7 +126,7 @@ public sealed class ProcessServices : IBenchServices
         var webDatabase = await cluster.CreateDatabaseAsync("web");
         var (_, portalAddress) = await StartAsync("Web", new()
         {
-            ["ConnectionStrings__genie"] = webDatabase,
+            ["ConnectionStrings__genie"] = webDatabase + PoolAsDeployed,
             ["services__retrieval__grpc__0"] = retrieval.ToString(),
             ["services__agent__grpc__0"] = AgentGrpcAddress.ToString(),
         });
