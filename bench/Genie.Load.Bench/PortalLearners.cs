@@ -18,6 +18,7 @@ public sealed partial class PortalLearners : IDisposable
     private readonly string _database;
     private readonly string _passwordHash = new PasswordHasher<PortalUser>().HashPassword(new PortalUser(), Password);
     private readonly List<HttpClient> _clients = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<HttpClient, string> _chatPageTokens = new();
 
     private PortalLearners(Uri portal, string database) => (_portal, _database) = (portal, database);
 
@@ -71,10 +72,14 @@ public sealed partial class PortalLearners : IDisposable
         return client;
     }
 
-    /// <summary>The chat's Ask post as the page's script sends it (anti-forgery token from the page, Accept: text/event-stream).</summary>
-    public static async Task<HttpRequestMessage> AskAsync(HttpClient client, string question)
+    /// <summary>
+    /// The chat's Ask post as the page's script sends it (Accept: text/event-stream) with the anti-forgery token of the
+    /// chat page, loaded once per learner as a browser keeps the page open while asking.
+    /// </summary>
+    public async Task<HttpRequestMessage> AskAsync(HttpClient client, string question)
     {
-        var token = await AntiforgeryTokenAsync(client, "/Chat?bot=onboarding");
+        var token = _chatPageTokens.TryGetValue(client, out var known) ? known
+            : _chatPageTokens[client] = await AntiforgeryTokenAsync(client, "/Chat?bot=onboarding");
         var request = new HttpRequestMessage(HttpMethod.Post, "/Chat?bot=onboarding&handler=Ask")
         {
             Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("message", question)]),

@@ -64,7 +64,7 @@ if (services.Portal is { } portal)
     {
         try
         {
-            using var response = await browsers[learner].SendAsync(await PortalLearners.AskAsync(browsers[learner], question), HttpCompletionOption.ResponseHeadersRead);
+            using var response = await browsers[learner].SendAsync(await portal.AskAsync(browsers[learner], question), HttpCompletionOption.ResponseHeadersRead);
             if (response.StatusCode != System.Net.HttpStatusCode.OK)
                 return new Outcome($"HTTP {(int)response.StatusCode}", (int?)response.Headers.RetryAfter?.Delta?.TotalSeconds);
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
