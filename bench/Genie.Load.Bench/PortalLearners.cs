@@ -1,51 +1,91 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Genie.Testing.Hosts;
+using Genie.Web.Bots;
 using Genie.Web.Identity;
 using Microsoft.AspNetCore.Identity;
+using Npgsql;
 
 namespace Genie.Load.Bench;
 
-/// <summary>Portal learners signed in with their own cookie, as a browser holds one; created on first use.</summary>
-public sealed partial class PortalLearners(WebTestHost portal) : IDisposable
+/// <summary>
+/// Portal learners signed in with their own cookie, as a browser holds one; created on first use in the portal's
+/// database (as an admin creating users and a password set on first sign-in would), so the portal may run anywhere.
+/// </summary>
+public sealed partial class PortalLearners : IDisposable
 {
     private const string Password = "a long bench password 42";
+    private readonly Uri _portal;
+    private readonly string _database;
+    private readonly string _passwordHash = new PasswordHasher<PortalUser>().HashPassword(new PortalUser(), Password);
     private readonly List<HttpClient> _clients = [];
-    private string? _passwordHash;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<HttpClient, string> _chatPageTokens = new();
+
+    private PortalLearners(Uri portal, string database) => (_portal, _database) = (portal, database);
+
+    public Uri Address => _portal;
+
+    /// <summary>The portal at <paramref name="portal"/> over <paramref name="database"/>, with the Onboarding Bot assigned to learners.</summary>
+    public static async Task<PortalLearners> OpenAsync(Uri portal, string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await BotAssignments.AssignAsync(connection, null, Bot.OnboardingId, null, "learner", CancellationToken.None);
+        return new PortalLearners(portal, database);
+    }
 
     public async Task<IReadOnlyList<HttpClient>> TakeAsync(int count)
     {
-        _passwordHash ??= portal.Get<IPasswordHasher<PortalUser>>().HashPassword(new PortalUser(), Password);
-        while (_clients.Count < count)
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        var emails = Enumerable.Range(_clients.Count, Math.Max(0, count - _clients.Count)).Select(n => $"learner-{n}@bench.test").ToList();
+        foreach (var email in emails)
         {
-            var email = $"learner-{_clients.Count}@bench.test";
-            var id = await portal.CreateUserAsync("learner", email);
-            await portal.Get<UserStore>().SetPasswordAsync(id, _passwordHash);
-            var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = portal.HttpAddress };
-            var signedIn = await PostFormAsync(client, "/Account/SignIn", "/Account/SignIn", [new("Email", email), new("Password", Password)]);
-            if (signedIn.StatusCode != HttpStatusCode.Redirect)
-                throw new InvalidOperationException($"Sign-in of {email} answered {(int)signedIn.StatusCode}.");
-            _clients.Add(client);
+            if (!await UserStore.InsertAsync(connection, null, Guid.NewGuid(), email, email, "learner", _passwordHash, DateTime.UtcNow, CancellationToken.None))
+                throw new InvalidOperationException($"{email} exists");
         }
+        // Signing in is password hashing on the portal: a few at once keep both cores busy.
+        using var gate = new SemaphoreSlim(4);
+        var signedIn = await Task.WhenAll(emails.Select(async email =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await SignInAsync(email);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        _clients.AddRange(signedIn);
         return _clients.Take(count).ToList();
     }
 
-    /// <summary>The chat's Ask post as the page's script sends it (anti-forgery token from the page, Accept: text/event-stream).</summary>
-    public static async Task<HttpRequestMessage> AskAsync(HttpClient client, string question)
+    private async Task<HttpClient> SignInAsync(string email)
     {
-        var token = await AntiforgeryTokenAsync(client, "/Chat?bot=onboarding");
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = _portal };
+        var form = new FormUrlEncodedContent([
+            new("Email", email), new("Password", Password), new("__RequestVerificationToken", await AntiforgeryTokenAsync(client, "/Account/SignIn"))]);
+        using var signedIn = await client.PostAsync("/Account/SignIn", form);
+        if (signedIn.StatusCode != HttpStatusCode.Redirect)
+            throw new InvalidOperationException($"Sign-in of {email} answered {(int)signedIn.StatusCode}.");
+        return client;
+    }
+
+    /// <summary>
+    /// The chat's Ask post as the page's script sends it (Accept: text/event-stream) with the anti-forgery token of the
+    /// chat page, loaded once per learner as a browser keeps the page open while asking.
+    /// </summary>
+    public async Task<HttpRequestMessage> AskAsync(HttpClient client, string question)
+    {
+        var token = _chatPageTokens.TryGetValue(client, out var known) ? known
+            : _chatPageTokens[client] = await AntiforgeryTokenAsync(client, "/Chat?bot=onboarding");
         var request = new HttpRequestMessage(HttpMethod.Post, "/Chat?bot=onboarding&handler=Ask")
         {
             Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token), new("message", question)]),
         };
         request.Headers.Accept.ParseAdd("text/event-stream");
         return request;
-    }
-
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string page, string path, List<KeyValuePair<string, string>> fields)
-    {
-        fields.Add(new("__RequestVerificationToken", await AntiforgeryTokenAsync(client, page)));
-        return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
     private static async Task<string> AntiforgeryTokenAsync(HttpClient client, string page)

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 
 namespace Genie.Testing;
 
 /// <summary>
-/// A service's build output running as its own OS process, with exactly the environment given (plus PATH and HOME):
-/// as a deployment runs it, and so that a fault test can kill it with SIGKILL.
+/// A service's build output (<c>dotnet services/X/bin/…/X.dll</c>) running as its own OS process, with exactly the
+/// environment given (plus PATH, HOME and DOTNET_ROOT): as a deployment runs it, and so that a fault test can kill it
+/// with SIGKILL; killed on dispose.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -87,7 +89,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    /// <summary>Polls /health until it answers 200; fails with the service's output if it exits or never gets there.</summary>
+    /// <summary>
+    /// Polls /health until it answers 200; fails with the service's output if it exits or never gets there. A process
+    /// that exited because another one took its port fails with an inner <see cref="SocketException"/>
+    /// (AddressAlreadyInUse), so <see cref="FreePort.BindAsync{T}"/> starts it again on new ports.
+    /// </summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -95,7 +101,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
-                throw new Xunit.Sdk.XunitException($"{Name} exited with {process.ExitCode} before it was healthy:\n{Tail()}");
+            {
+                var message = $"{Name} exited with {process.ExitCode} before it was healthy:\n{Tail()}";
+                throw Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    ? new InvalidOperationException(message, new SocketException((int)SocketError.AddressAlreadyInUse))
+                    : new InvalidOperationException(message);
+            }
             try
             {
                 using var response = await http.GetAsync(HealthUrl);
@@ -113,7 +124,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             }
             await Task.Delay(250);
         }
-        throw new Xunit.Sdk.XunitException($"{Name} was not healthy within {timeout} (last: {last}):\n{Tail()}");
+        throw new TimeoutException($"{Name} was not healthy within {timeout} (last: {last}):\n{Tail()}");
     }
 
     private string Tail()
