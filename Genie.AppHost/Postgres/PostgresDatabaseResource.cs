@@ -24,9 +24,16 @@ public sealed class PostgresDatabaseResource : Resource, IResourceWithConnection
 
     public string DatabaseName => Name;
 
+    /// <summary>
+    /// Each service process may hold this many connections to the local cluster: its 100 connection slots then cover
+    /// every service and a second agent replica, so a burst past capacity is refused with 429 / RESOURCE_EXHAUSTED
+    /// by the services' limits instead of failing on "too many clients" (Npgsql's default pool is 100 per process).
+    /// </summary>
+    public const int LocalPoolSize = 15;
+
     public ReferenceExpression ConnectionStringExpression => Server is null
         ? ReferenceExpression.Create($"{_existingConnectionString!}")
-        : ReferenceExpression.Create($"{Server.ConnectionStringExpression};Database={DatabaseName}");
+        : ReferenceExpression.Create($"{Server.ConnectionStringExpression};Database={DatabaseName};Maximum Pool Size={LocalPoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
     /// <summary>Where the server is, for messages (never with a password).</summary>
     internal string Describe(string connectionString)
