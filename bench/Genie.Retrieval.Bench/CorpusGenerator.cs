@@ -8,7 +8,7 @@ namespace Genie.Retrieval.Bench;
 /// behave like real text for full-text and hashing). Each document is about one of a few hundred
 /// topics whose own words make up about a third of its text, as real documentation clusters by subject.
 /// </summary>
-public sealed class CorpusGenerator
+public sealed class CorpusGenerator : ICorpus
 {
     private const int Topics = 300;
     private const int WordsPerTopic = 60;

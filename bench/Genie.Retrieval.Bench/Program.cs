@@ -3,6 +3,8 @@ using Dapper;
 using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval;
 using Genie.Retrieval.Bench;
+using Genie.Retrieval.Chunking;
+using Genie.Retrieval.Parsing;
 using Genie.Retrieval.Embeddings;
 using Genie.Retrieval.Eval;
 using Genie.Retrieval.Ingestion;
@@ -17,7 +19,8 @@ using Npgsql;
 // Retrieval benchmark: dev-set quality (MRR per mode and the BM25 peer), ingestion throughput (built-in model embedder by default, HNSW
 // maintained), search latency and CPU per query at growing corpus sizes, HNSW recall@10 against exact search.
 // Usage: dotnet run -c Release --project bench/Genie.Retrieval.Bench -- --connection "Host=...;Database=..."
-//        [--sizes 10000,100000] [--queries 200] [--devset services/Genie.Retrieval/Eval/devset] [--embedder builtin-model|builtin] [--model M] [--keep]
+//        [--sizes 10000,100000] [--queries 200] [--devset services/Genie.Retrieval/Eval/devset] [--embedder builtin-model|builtin] [--model M]
+//        [--sentences-from ../shared/data] [--ef 100,200,400] [--keep]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--") && p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--"))
     .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
 var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__genie");
@@ -30,6 +33,10 @@ var sizes = (options.GetValueOrDefault("sizes") ?? "10000,100000").Split(',').Se
 var queryCount = int.Parse(options.GetValueOrDefault("queries") ?? "200");
 var devset = options.GetValueOrDefault("devset") ?? Path.Combine(FindRepoRoot(), "services", "Genie.Retrieval", "Eval", "devset");
 var keep = args.Contains("--keep");
+// Hybrid and vector latency are measured at each of these ef_search values (the configured one when not given).
+var efValues = options.GetValueOrDefault("ef")?.Split(',').Select(int.Parse).ToArray();
+// Real sentences recombined (HandbookCorpus) instead of generated words (CorpusGenerator).
+var sentencesFrom = options.GetValueOrDefault("sentences-from");
 const int SectionsPerDocument = 10;
 const string ApplicationName = "genie-retrieval-bench";
 
@@ -70,17 +77,27 @@ try
     await using (var conn = await db.OpenConnectionAsync())
         Console.WriteLine($"HNSW index: {await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indexrelid = to_regclass(@name)", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) })}");
     var sourceId = await sources.AddAsync(kbId, "generated", new SourceConfig { Folder = new FolderSourceConfig { Path = folder } }, null, [], 0, "bench", default);
-    var generator = new CorpusGenerator();
+    ICorpus generator = sentencesFrom is null ? new CorpusGenerator() : new HandbookCorpus(sentencesFrom);
+    Console.WriteLine(generator is HandbookCorpus handbook
+        ? $"corpus: {handbook.SentenceCount:N0} real sentences from {sentencesFrom}, recombined" : "corpus: generated words (CorpusGenerator)");
     var documentsWritten = 0;
+    long chunksPlanned = 0;
+    var parser = provider.GetRequiredService<DocumentParser>();
+    var chunker = provider.GetRequiredService<StructuredChunker>();
     long chunksIndexed = 0;
     foreach (var size in sizes)
     {
-        // Write only the new documents; the sync skips the unchanged ones by hash.
-        var target = size / SectionsPerDocument;
+        // Write only the new documents, until they make the size in chunks (as the indexer will chunk them);
+        // the sync skips the unchanged ones by hash.
         var batchFolder = Path.Combine(folder, $"batch-{size}");
         Directory.CreateDirectory(batchFolder);
-        for (; documentsWritten < target; documentsWritten++)
-            File.WriteAllText(Path.Combine(batchFolder, $"doc-{documentsWritten:D6}.md"), generator.Document(documentsWritten, SectionsPerDocument));
+        for (; chunksPlanned < size; documentsWritten++)
+        {
+            var name = $"doc-{documentsWritten:D6}.md";
+            var content = System.Text.Encoding.UTF8.GetBytes(generator.Document(documentsWritten, SectionsPerDocument));
+            File.WriteAllBytes(Path.Combine(batchFolder, name), content);
+            chunksPlanned += chunker.Chunk(await parser.ParseAsync(content, DocumentFormats.Markdown, name, default)).Count;
+        }
 
         var cpu = await serverCpu.StartAsync();
         var clock = Stopwatch.StartNew();
@@ -117,8 +134,11 @@ try
         foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Vector, SearchMode.Text })
             foreach (var q in queries.Take(50))
                 await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default);
-        foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Vector, SearchMode.Text })
+        var configuredEf = retrievalOptions.Search.EfSearch;
+        var runs = (efValues ?? [configuredEf]).SelectMany(ef => new[] { (SearchMode.Hybrid, ef), (SearchMode.Vector, ef) }).Append((SearchMode.Text, configuredEf));
+        foreach (var (mode, ef) in runs)
         {
+            retrievalOptions.Search.EfSearch = ef;
             var latencies = new List<double>();
             var searchCpu = await serverCpu.StartAsync();
             foreach (var q in queries)
@@ -129,11 +149,12 @@ try
             }
             var (searchServer, searchClient) = await searchCpu.StopAsync();
             latencies.Sort();
-            Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, " +
+            Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10{(mode == SearchMode.Text ? "" : $" ef_search {ef}")}: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, " +
                 $"max {latencies[^1]:F1} ms over {latencies.Count} queries; CPU per query: server {Per(searchServer, latencies.Count)}, client {Per(searchClient, latencies.Count)}");
         }
 
-        foreach (var ef in new[] { 40, 100, searcher.EfSearch, 400, 800 }.Distinct().Order())
+        retrievalOptions.Search.EfSearch = configuredEf;
+        foreach (var ef in new[] { 40, 100, 200, searcher.EfSearch, 400, 800 }.Concat(efValues ?? []).Distinct().Order())
         {
             var (recall, p50, p95) = await RecallAsync(db, kbId, queries.Take(100).ToList(), ef);
             Console.WriteLine($"HNSW recall@10 vs exact, ef_search {ef,4}: {recall:F3} (ANN query p50 {p50:F1} ms, p95 {p95:F1} ms){(ef == searcher.EfSearch ? "  ← configured" : "")}");
