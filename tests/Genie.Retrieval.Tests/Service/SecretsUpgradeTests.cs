@@ -50,13 +50,18 @@ public class SecretsUpgradeTests : IDisposable
             new() { ["FS_API_TOKEN"] = Token, ["OTHER_TOKEN"] = "other" });
 
         var settings = new Dictionary<string, string?> { ["ConnectionStrings:genie"] = connectionString, [SecretProtector.SecretsKeyKey] = key };
-        var replicas = await Task.WhenAll(RetrievalTestHost.StartAsync(settings), RetrievalTestHost.StartAsync(settings));
+        var logs = new CapturedLogs();
+        var replicas = await Task.WhenAll(RetrievalTestHost.StartAsync(settings, logs), RetrievalTestHost.StartAsync(settings, logs));
         var afterUpgrade = await RowsAsync(db);
         var shared = new SourceSecrets(new SecretProtector(AuthOptions.DecodeKey(key), SourceSecrets.Scope));
         Assert.False(afterUpgrade[opened].Legacy);
         Assert.Equal(new Dictionary<string, string> { ["FS_API_TOKEN"] = Token }, shared.Open(opened, afterUpgrade[opened].Secrets));
         Assert.True(afterUpgrade[lostKey].Legacy);
         Assert.Equal(lostKeySecrets, afterUpgrade[lostKey].Secrets);
+        // The row left behind is named in a warning; no secret, old or new sealed bytes reach the logs.
+        Assert.Contains(logs.Lines, line => line.StartsWith("Warning") && line.Contains(lostKey.ToString()) && line.Contains("set again"));
+        foreach (var secret in new[] { Token, Convert.ToBase64String(lostKeySecrets), Convert.ToBase64String(afterUpgrade[opened].Secrets), Convert.ToHexString(lostKeySecrets) })
+            Assert.DoesNotContain(logs.Lines, line => line.Contains(secret, StringComparison.OrdinalIgnoreCase));
 
         var service = replicas[0];
         var synced = (await service.SyncAsync(new Source { Id = opened.ToString() }))[^1];
