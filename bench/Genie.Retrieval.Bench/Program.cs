@@ -76,7 +76,8 @@ try
 {
     await using (var conn = await db.OpenConnectionAsync())
         Console.WriteLine($"HNSW index: {await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indexrelid = to_regclass(@name)", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) })}");
-    var sourceId = await sources.AddAsync(kbId, "generated", new SourceConfig { Folder = new FolderSourceConfig { Path = folder } }, null, [], 0, "bench", default);
+    var sourceId = Guid.CreateVersion7();
+    await sources.AddAsync(sourceId, kbId, "generated", new SourceConfig { Folder = new FolderSourceConfig { Path = folder } }, null, [], 0, "bench", default);
     ICorpus generator = sentencesFrom is null ? new CorpusGenerator() : new HandbookCorpus(sentencesFrom);
     Console.WriteLine(generator is HandbookCorpus handbook
         ? $"corpus: {handbook.SentenceCount:N0} real sentences from {sentencesFrom}, recombined" : "corpus: generated words (CorpusGenerator)");

@@ -24,6 +24,8 @@ public static class RetrievalServices
         builder.AddGenieDatabase(SchemaName, typeof(RetrievalServices).Assembly);
         AddRetrievalCore(builder.Services, builder.Configuration);
         builder.Services.AddStartupRepair<SyncRunner>("interrupted sync runs", (runner, ct) => runner.FailInterruptedRunsAsync(ct));
+        builder.Services.AddSingleton<LegacySourceSecrets>();
+        builder.Services.AddStartupRepair<LegacySourceSecrets>("source secrets sealed by an earlier release", (legacy, ct) => legacy.ResealAsync(ct));
         if (scheduler)
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncScheduler>());
         builder.Services.AddSingleton<EmbedderSwitchRunner>();
@@ -45,7 +47,7 @@ public static class RetrievalServices
         services.AddOllamaHttpClient(attemptTimeout: TimeSpan.FromMinutes(2), retryPost: true);
         services.AddExternalHttpClient(ExternalHttpClients.OpenAi, attemptTimeout: TimeSpan.FromMinutes(2), retryPost: true);
         services.AddSingleton<EmbedderFactory>();
-        services.AddSingleton(_ => SecretProtector.FromConfiguration(configuration));
+        services.AddSingleton(_ => SourceSecrets.FromConfiguration(configuration));
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<KnowledgeBaseStore>();
         services.AddSingleton<SourceStore>();

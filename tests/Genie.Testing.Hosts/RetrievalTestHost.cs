@@ -5,6 +5,7 @@ using Genie.ServiceDefaults.Clients;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 using Xunit;
 
 namespace Genie.Testing.Hosts;
@@ -19,6 +20,7 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
     public const int MaxUploadBytes = 1024 * 1024;
 
     private readonly IDictionary<string, string?>? _settings;
+    private readonly ILoggerProvider? _logs;
     private GrpcChannel? _channel;
 
     /// <summary>For xunit: a host with the default settings, started by <see cref="InitializeAsync"/>.</summary>
@@ -26,7 +28,11 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    private RetrievalTestHost(IDictionary<string, string?>? settings) => _settings = settings;
+    private RetrievalTestHost(IDictionary<string, string?>? settings, ILoggerProvider? logs)
+    {
+        _settings = settings;
+        _logs = logs;
+    }
 
     public ServiceTestHost Host { get; private set; } = null!;
 
@@ -44,9 +50,10 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
     public CallOptions Admin => As(Roles.Admin, "admin-1");
 
     /// <param name="settings">More configuration (e.g. Genie:Retrieval:MaxUploadBytes, the embedder); a key here wins.</param>
-    public static async Task<RetrievalTestHost> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="logs">Also receives the service's log lines (e.g. <see cref="CapturedLogs"/>).</param>
+    public static async Task<RetrievalTestHost> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
-        var host = new RetrievalTestHost(settings);
+        var host = new RetrievalTestHost(settings, logs);
         await host.InitializeAsync();
         return host;
     }
@@ -57,7 +64,12 @@ public sealed class RetrievalTestHost : IAsyncLifetime, IAsyncDisposable
         ConnectionString = _settings?.TryGetValue("ConnectionStrings:genie", out var given) == true && given is not null
             ? given
             : await (await PostgresCluster.GetSharedAsync()).CreateDatabaseAsync("retrieval");
-        Host = await ServiceTestHost.StartAsync("retrieval", builder => builder.AddRetrieval(scheduler: false), TestSettings.Merge(new Dictionary<string, string?>
+        Host = await ServiceTestHost.StartAsync("retrieval", builder =>
+        {
+            builder.AddRetrieval(scheduler: false);
+            if (_logs is not null)
+                builder.Logging.AddProvider(_logs);
+        }, TestSettings.Merge(new Dictionary<string, string?>
         {
             ["ConnectionStrings:genie"] = ConnectionString,
             ["Genie:Retrieval:Embedder:Provider"] = "builtin",

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Genie.Contracts.Retrieval.V1;
 using Genie.Retrieval.Ingestion;
@@ -20,7 +21,8 @@ public sealed partial class RetrievalHandler
         var config = ValidConfig(request.Config);
         Validate.Range("sync_interval_minutes", request.SyncIntervalMinutes, 0, MaxIntervalMinutes);
         var secretValues = config.Mcp?.Secrets.Where(s => s.Value.Length > 0).ToDictionary(s => s.Key, s => s.Value) ?? [];
-        var id = await sources.AddAsync(kb.Id, name, config, secrets.Protect(secretValues), secretValues.Keys.Order().ToList(),
+        var id = Guid.CreateVersion7();
+        await sources.AddAsync(id, kb.Id, name, config, secrets.Seal(id, secretValues), secretValues.Keys.Order().ToList(),
             request.SyncIntervalMinutes, context.GetCaller().UserId, context.CancellationToken);
         return Mapping.ToProto((await sources.FindAsync(id, context.CancellationToken))!);
     }
@@ -49,7 +51,7 @@ public sealed partial class RetrievalHandler
             if (config.Mcp is { Secrets.Count: > 0 })
             {
                 // Named secrets are replaced; an empty value removes one; unnamed ones are kept.
-                var merged = secrets.Unprotect(source.Secrets);
+                var merged = StoredSecretsToMerge(source, config.Mcp.Secrets);
                 foreach (var (key, value) in config.Mcp.Secrets)
                 {
                     if (value.Length == 0)
@@ -57,12 +59,32 @@ public sealed partial class RetrievalHandler
                     else
                         merged[key] = value;
                 }
-                sealedSecrets = secrets.Protect(merged);
+                sealedSecrets = secrets.Seal(source.Id, merged);
                 secretNames = merged.Keys.Order().ToList();
             }
         }
         await sources.UpdateAsync(source.Id, name, config, sealedSecrets, secretNames, interval, context.CancellationToken);
         return Mapping.ToProto((await sources.FindAsync(source.Id, context.CancellationToken))!);
+    }
+
+    /// <summary>
+    /// The stored secrets an update's named ones are merged into. When the key changed and they cannot be opened, the
+    /// update must give every one of them again: keeping the unnamed ones is impossible, dropping them silently would lose them.
+    /// </summary>
+    private Dictionary<string, string> StoredSecretsToMerge(SourceRecord source, IDictionary<string, string> given)
+    {
+        try
+        {
+            return secrets.Open(source.Id, source.Secrets);
+        }
+        catch (CryptographicException)
+        {
+            var missing = source.SecretNames.Where(name => !given.ContainsKey(name)).ToList();
+            if (missing.Count > 0)
+                throw RpcErrors.InvalidArgument("config.mcp.secrets",
+                    $"the stored secrets cannot be decrypted (the secret key changed): give every one of them again; missing {string.Join(", ", missing)}");
+            return [];
+        }
     }
 
     public override async Task<RemoveSourceResponse> RemoveSource(RemoveSourceRequest request, ServerCallContext context)

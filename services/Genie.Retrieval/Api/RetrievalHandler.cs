@@ -27,7 +27,7 @@ public sealed partial class RetrievalHandler(
     KnowledgeBaseStore knowledgeBases,
     SourceStore sources,
     DocumentStore documents,
-    SecretProtector secrets,
+    SourceSecrets secrets,
     SyncRunner syncRunner,
     HybridSearcher searcher,
     EmbedderFactory embedders,

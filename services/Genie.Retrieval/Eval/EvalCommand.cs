@@ -97,7 +97,8 @@ public static class EvalCommand
         try
         {
             var config = new SourceConfig { Folder = new FolderSourceConfig { Path = corpus } };
-            var sourceId = await sources.AddAsync(kbId, "corpus", config, null, [], 0, "eval", ct);
+            var sourceId = Guid.CreateVersion7();
+            await sources.AddAsync(sourceId, kbId, "corpus", config, null, [], 0, "eval", ct);
             var clock = Stopwatch.StartNew();
             var run = await runner.RunAsync((await sources.FindAsync(sourceId, ct))!, "manual", _ => Task.CompletedTask, ct);
             clock.Stop();

@@ -41,18 +41,17 @@ public sealed class SourceStore(NpgsqlDataSource db)
             new { limit }, cancellationToken: ct))).ToList();
     }
 
-    public async Task<Guid> AddAsync(Guid kbId, string name, SourceConfig config, byte[]? secrets, IReadOnlyList<string> secretNames,
+    /// <param name="id">The new source's id (<see cref="Guid.CreateVersion7()"/>), chosen first because its secrets are sealed to it.</param>
+    public async Task AddAsync(Guid id, Guid kbId, string name, SourceConfig config, byte[]? secrets, IReadOnlyList<string> secretNames,
         int intervalMinutes, string createdBy, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7();
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO retrieval.sources (id, kb_id, name, kind, config, secrets, secret_names, sync_interval_minutes, next_sync_at, created_by)
-            VALUES (@id, @kbId, @name, @kind, @config::jsonb, @secrets, @secretNames, @intervalMinutes,
+            INSERT INTO retrieval.sources (id, kb_id, name, kind, config, secrets, secrets_legacy, secret_names, sync_interval_minutes, next_sync_at, created_by)
+            VALUES (@id, @kbId, @name, @kind, @config::jsonb, @secrets, false, @secretNames, @intervalMinutes,
                     CASE WHEN @intervalMinutes > 0 THEN now() + make_interval(mins => @intervalMinutes) END, @createdBy)
             """, new { id, kbId, name, kind = SourceKinds.Of(config), config = Formatter.Format(WithoutSecrets(config)), secrets, secretNames = secretNames.ToArray(), intervalMinutes, createdBy },
             cancellationToken: ct));
-        return id;
     }
 
     public async Task UpdateAsync(Guid id, string name, SourceConfig config, byte[]? secrets, IReadOnlyList<string> secretNames, int intervalMinutes, CancellationToken ct)
@@ -61,6 +60,7 @@ public sealed class SourceStore(NpgsqlDataSource db)
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE retrieval.sources
             SET name = @name, config = @config::jsonb, secrets = @secrets, secret_names = @secretNames,
+                secrets_legacy = secrets_legacy AND secrets IS NOT DISTINCT FROM @secrets,
                 next_sync_at = CASE WHEN @intervalMinutes = 0 THEN NULL
                                     WHEN sync_interval_minutes = @intervalMinutes AND next_sync_at IS NOT NULL THEN next_sync_at
                                     ELSE now() + make_interval(mins => @intervalMinutes) END,

@@ -36,7 +36,8 @@ public class SearchPathTests : IAsyncLifetime
     {
         var kb = await services.GetRequiredService<KnowledgeBaseStore>().CreateAsync($"devset {Guid.NewGuid():N}", "", Builtin, "test", [], [], default);
         var sources = services.GetRequiredService<SourceStore>();
-        var source = await sources.AddAsync(kb, "corpus", new SourceConfig { Folder = new FolderSourceConfig { Path = Corpus } }, null, [], 0, "test", default);
+        var source = Guid.CreateVersion7();
+        await sources.AddAsync(source, kb, "corpus", new SourceConfig { Folder = new FolderSourceConfig { Path = Corpus } }, null, [], 0, "test", default);
         var run = await services.GetRequiredService<SyncRunner>().RunAsync((await sources.FindAsync(source, default))!, "manual", _ => Task.CompletedTask, default);
         Assert.Equal(8, run.Counts.Added);
         return kb;

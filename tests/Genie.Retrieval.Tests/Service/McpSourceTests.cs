@@ -10,16 +10,6 @@ public class McpSourceTests(RetrievalTestHost service) : IClassFixture<Retrieval
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("genie-mcp-").FullName;
 
-    private static string FilesystemServer()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Genie.sln")))
-            dir = dir.Parent;
-        var script = Path.Combine(dir?.FullName ?? "", "tests/node/node_modules/@modelcontextprotocol/server-filesystem/dist/index.js");
-        Assert.True(File.Exists(script), $"{script} is missing: run scripts/install-deps.sh (npm ci in tests/node)");
-        return script;
-    }
-
     [Fact]
     public async Task A_folder_read_through_the_filesystem_mcp_server_is_searchable_and_secrets_stay_sealed()
     {
@@ -38,7 +28,7 @@ public class McpSourceTests(RetrievalTestHost service) : IClassFixture<Retrieval
                 Mcp = new McpSourceConfig
                 {
                     Command = "node",
-                    Args = { FilesystemServer(), _folder },
+                    Args = { McpServers.FilesystemScript(), _folder },
                     ListTool = "search_files",
                     ListArgumentsJson = $$"""{"path": "{{_folder}}", "pattern": "**/*.md"}""",
                     ReadTool = "read_text_file",

@@ -1,23 +1,31 @@
 using System.Security.Cryptography;
 using Genie.Retrieval.Sources;
+using Genie.ServiceDefaults.Secrets;
 
 namespace Genie.Retrieval.Tests.Sources;
 
 public class SourcePartsTests
 {
     [Fact]
-    public void Secrets_round_trip_and_are_not_readable_at_rest()
+    public void A_sources_secrets_round_trip_are_not_readable_at_rest_and_open_only_with_its_key_and_id()
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        var protector = new SecretProtector(key);
-        var sealedSecrets = protector.Protect(new Dictionary<string, string> { ["NOTION_TOKEN"] = "ntn_super_secret" })!;
+        var secrets = new SourceSecrets(new SecretProtector(key, SourceSecrets.Scope));
+        var source = Guid.CreateVersion7();
+        var sealedSecrets = secrets.Seal(source, new Dictionary<string, string> { ["NOTION_TOKEN"] = "ntn_super_secret" })!;
 
         Assert.DoesNotContain("ntn_super_secret", System.Text.Encoding.UTF8.GetString(sealedSecrets));
-        Assert.Equal("ntn_super_secret", protector.Unprotect(sealedSecrets)["NOTION_TOKEN"]);
-        Assert.NotEqual(sealedSecrets, protector.Protect(new Dictionary<string, string> { ["NOTION_TOKEN"] = "ntn_super_secret" }));
-        var otherKey = new SecretProtector(RandomNumberGenerator.GetBytes(32));
-        Assert.Throws<CryptographicException>(() => otherKey.Unprotect(sealedSecrets));
-        Assert.Null(protector.Protect(new Dictionary<string, string>()));
+        Assert.Equal("ntn_super_secret", secrets.Open(source, sealedSecrets)["NOTION_TOKEN"]);
+        Assert.NotEqual(sealedSecrets, secrets.Seal(source, new Dictionary<string, string> { ["NOTION_TOKEN"] = "ntn_super_secret" }));
+        Assert.Null(secrets.Seal(source, new Dictionary<string, string>()));
+        Assert.Empty(secrets.Open(source, null));
+
+        var otherKey = new SourceSecrets(new SecretProtector(RandomNumberGenerator.GetBytes(32), SourceSecrets.Scope));
+        Assert.Equal(SourceSecrets.CannotOpen, Assert.Throws<CryptographicException>(() => otherKey.Open(source, sealedSecrets)).Message);
+        // Another source's row holding these bytes does not open them.
+        Assert.Throws<CryptographicException>(() => secrets.Open(Guid.CreateVersion7(), sealedSecrets));
+        // Nor does another service's scope under the same key.
+        Assert.Throws<CryptographicException>(() => new SourceSecrets(new SecretProtector(key, "lms")).Open(source, sealedSecrets));
     }
 
     [Theory]
