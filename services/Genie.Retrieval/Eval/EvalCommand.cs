@@ -106,6 +106,12 @@ public static class EvalCommand
                 $"in {clock.Elapsed.TotalSeconds:F1} s (embedder {embedder.Provider}/{embedder.Model}, {embedder.Dimension} dimensions)");
             foreach (var error in run.Errors)
                 output.WriteLine($"  failed: {error.Uri}: {error.Error}");
+            // Every mode and every run sees the same statistics (TextQuery's plan, BM25's idf): a sync analyzes only
+            // after 1,000 chunks, and autovacuum's ANALYZE landing during the questions was the text side's run-to-run noise.
+            await using (var connection = await provider.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync(ct))
+            await using (var analyze = new NpgsqlCommand("ANALYZE retrieval.chunks", connection) { CommandTimeout = 600 })
+                await analyze.ExecuteNonQueryAsync(ct);
+            provider.GetRequiredService<TermStatistics>().Invalidate();
 
             var answerable = questions.Where(q => q.Answerable).ToList();
             var metrics = new Dictionary<SearchMode, RetrievalMetrics>();

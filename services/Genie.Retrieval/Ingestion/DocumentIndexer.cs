@@ -77,6 +77,8 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
             for (var i = start; i < Math.Min(start + perBatch, chunks.Count); i++)
                 batch.BatchCommands.Add(SqlBatch.Positional(InsertChunkSql, Guid.CreateVersion7(), documentId, target.KnowledgeBaseId, chunks[i].Ordinal,
                     chunks[i].HeadingPath.ToArray(), contexts[i], chunks[i].Text, target.Dimension, new Vector(embeddings[i].Vector)));
+            if (start + perBatch >= chunks.Count)
+                batch.BatchCommands.Add(SqlBatch.Positional(SearchLexemesSql, documentId));
             await batch.PrepareAsync(ct);
             await batch.ExecuteNonQueryAsync(ct);
         }
@@ -90,6 +92,13 @@ public sealed class DocumentIndexer(NpgsqlDataSource db, DocumentParser parser, 
         ON CONFLICT (source_id, uri) DO UPDATE SET title = excluded.title, content_type = excluded.content_type,
             content_hash = excluded.content_hash, indexer_version = excluded.indexer_version, size_bytes = excluded.size_bytes,
             chunk_count = excluded.chunk_count, indexed_at = now()
+        """;
+
+    // The document's share of its knowledge base's average chunk length, which the full-text ranking (BM25) normalises by.
+    private const string SearchLexemesSql = """
+        UPDATE retrieval.documents
+        SET search_lexemes = (SELECT coalesce(sum(length(search_text)), 0) FROM retrieval.chunks WHERE document_id = $1)
+        WHERE id = $1
         """;
 
     private const string InsertChunkSql = """

@@ -22,7 +22,7 @@ public sealed record SearchHitRecord(
 
 /// <summary>
 /// Hybrid search: nearest chunks by cosine distance (one list per embedder in play) and best
-/// full-text matches (GIN, ts_rank_cd), fused with reciprocal-rank fusion. Prepared statements throughout:
+/// full-text matches (GIN candidates, BM25 with a proximity term), fused with reciprocal-rank fusion. Prepared statements throughout:
 /// the vector lists (one round trip) and the full-text list (the question's lexemes, then the planned query)
 /// run at once on two connections; then one round trip for the rows the fused top k cite.
 /// </summary>
@@ -55,15 +55,24 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
     // sequential scan that tests every chunk (27 ms of PostgreSQL CPU per query at 10k chunks instead of 4).
     private const int TextRankLimitFactor = 4;
 
-    private const string FullTextSql = """
-        SELECT m.id, ts_rank_cd(m.search_text, m.q) AS rank
+    // BM25 (Search/Bm25.cs) over the candidates the GIN match yields: each candidate's tsvector is unnested and
+    // joined with the question's lexemes and their idf ($5, $6); $7 is the average chunk length (0: not known,
+    // then lengths are not normalised). To that the proximity term adds ts_rank_cd of the planned query (cover
+    // density: the question's words close together). Unnesting costs about a chunk's lexemes per candidate.
+    private static readonly string FullTextSql = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"""
+        SELECT m.id, bm25.score + {Bm25.ProximityWeight} * ts_rank_cd(m.search_text, m.q) AS rank
         FROM (SELECT c.id, c.search_text, c.context, c.ordinal, q
               FROM retrieval.chunks c, CAST($1 AS tsquery) q
               WHERE c.search_text @@ q AND coalesce(c.kb_id = ANY($2), false)
-              LIMIT $3) m
+              LIMIT $3) m,
+             LATERAL (SELECT coalesce(sum(w.idf * t.tf * {Bm25.K1 + 1} / (t.tf + {Bm25.K1} * t.norm)), 0)::float8 AS score
+                      FROM unnest(m.search_text) u
+                      JOIN unnest($5::text[], $6::float8[]) w(lexeme, idf) ON w.lexeme = u.lexeme,
+                      LATERAL (SELECT cardinality(u.positions) + {Bm25.TitleWeight - 1} * cardinality(array_positions(u.weights, 'A')) AS tf,
+                                      CASE WHEN $7 > 0 THEN {1 - Bm25.B} + {Bm25.B} * length(m.search_text) / $7 ELSE 1 END AS norm) t) bm25
         ORDER BY rank DESC, m.context, m.ordinal, m.id
         LIMIT $4
-        """;
+        """);
 
     private const string DetailsSql = """
         SELECT c.id, c.document_id, c.kb_id, d.source_id, s.name, d.title, d.uri, c.heading_path, c.text
@@ -150,7 +159,8 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
                 lexemes.Add(reader.GetString(0));
         }
 
-        var textQuery = TextQuery.Plan(lexemes, stats.Frequency, stats.Chunks(kbIds), options.Search.TextCandidateCap);
+        var scope = stats.Chunks(kbIds);
+        var textQuery = TextQuery.Plan(lexemes, stats.Frequency, scope, options.Search.TextCandidateCap);
         if (textQuery is null)
             return TextSide.None with { Lexemes = lexemes };
         var hits = new List<Guid>();
@@ -160,7 +170,9 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             BatchCommands =
             {
                 SqlBatch.Command(CustomPlanSql),
-                SqlBatch.Command(FullTextSql, Text(textQuery.Query), Uuids(kbIds), Int(options.Search.TextCandidateCap * TextRankLimitFactor), Int(candidates)),
+                SqlBatch.Command(FullTextSql, Text(textQuery.Query), Uuids(kbIds), Int(options.Search.TextCandidateCap * TextRankLimitFactor), Int(candidates),
+                    Texts(textQuery.Lexemes.ToArray()), Doubles(textQuery.Lexemes.Select(l => Bm25.Idf(stats.Frequency(l), scope)).ToArray()),
+                    Double(stats.AverageChunkLexemes(kbIds))),
             },
         };
         await batch.PrepareAsync(ct);
@@ -171,7 +183,7 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
             {
                 var id = reader.GetGuid(0);
                 hits.Add(id);
-                scores[id] = reader.GetFloat(1);
+                scores[id] = reader.GetDouble(1);
             }
         }
         return new TextSide(hits, scores, textQuery.Lexemes);
@@ -243,6 +255,12 @@ public sealed class HybridSearcher(NpgsqlDataSource db, EmbedderFactory embedder
     }
 
     private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Texts(string[] value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Doubles(double[] value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Double };
+
+    private static NpgsqlParameter Double(double value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Double };
 
     private static NpgsqlParameter Int(int value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Integer };
 

@@ -5,7 +5,8 @@ namespace Genie.Retrieval.Search;
 /// <summary>
 /// What the search needs to know about the corpus, cached per process: how common each full-text
 /// lexeme is (the planner's own sample of <c>chunks.search_text</c>: <c>pg_stats.most_common_elems</c>,
-/// kept fresh by ANALYZE) and how many chunks each knowledge base holds. Refreshed in the background
+/// kept fresh by ANALYZE), how many chunks each knowledge base holds and their lexemes in all (the
+/// average chunk length BM25 normalises by). Refreshed in the background
 /// once older than <see cref="MaxAge"/>; a knowledge base it has not seen yet triggers a refresh at
 /// once (at most every few seconds), so a freshly filled one is never mistaken for an empty one.
 /// </summary>
@@ -19,12 +20,19 @@ public sealed class TermStatistics(NpgsqlDataSource db)
     private readonly Lock _gate = new();
 
     public sealed record Snapshot(IReadOnlyDictionary<string, float> LexemeFrequency, float UnlistedFrequency,
-        IReadOnlyDictionary<Guid, long> ChunksPerKnowledgeBase, DateTime TakenAt)
+        IReadOnlyDictionary<Guid, long> ChunksPerKnowledgeBase, IReadOnlyDictionary<Guid, long> LexemesPerKnowledgeBase, DateTime TakenAt)
     {
         /// <summary>Share of all chunks that contain the lexeme (0..1); lexemes too rare to be listed get the bound below the listed ones.</summary>
         public float Frequency(string lexeme) => LexemeFrequency.TryGetValue(lexeme, out var f) ? f : UnlistedFrequency;
 
         public long Chunks(IEnumerable<Guid> knowledgeBases) => knowledgeBases.Sum(k => ChunksPerKnowledgeBase.GetValueOrDefault(k));
+
+        /// <summary>Average distinct lexemes per chunk over the knowledge bases; 0 when not known.</summary>
+        public double AverageChunkLexemes(IReadOnlyCollection<Guid> knowledgeBases)
+        {
+            var chunks = Chunks(knowledgeBases);
+            return chunks == 0 ? 0 : (double)knowledgeBases.Sum(k => LexemesPerKnowledgeBase.GetValueOrDefault(k)) / chunks;
+        }
     }
 
     public async ValueTask<Snapshot> GetAsync(IReadOnlyCollection<Guid> knowledgeBases, CancellationToken ct)
@@ -88,7 +96,7 @@ public sealed class TermStatistics(NpgsqlDataSource db)
                     SELECT most_common_elems::text::text[], most_common_elem_freqs
                     FROM pg_stats WHERE schemaname = 'retrieval' AND tablename = 'chunks' AND attname = 'search_text'
                     """),
-                new NpgsqlBatchCommand("SELECT kb_id, sum(chunk_count)::bigint FROM retrieval.documents GROUP BY kb_id"),
+                new NpgsqlBatchCommand("SELECT kb_id, sum(chunk_count)::bigint, sum(search_lexemes)::bigint FROM retrieval.documents GROUP BY kb_id"),
                 new NpgsqlBatchCommand("SELECT id FROM retrieval.knowledge_bases"),
             },
         };
@@ -107,11 +115,15 @@ public sealed class TermStatistics(NpgsqlDataSource db)
         }
         await reader.NextResultAsync();
         var chunks = new Dictionary<Guid, long>();
+        var chunkLexemes = new Dictionary<Guid, long>();
         while (await reader.ReadAsync())
+        {
             chunks[reader.GetGuid(0)] = reader.GetInt64(1);
+            chunkLexemes[reader.GetGuid(0)] = reader.GetInt64(2);
+        }
         await reader.NextResultAsync();
         while (await reader.ReadAsync())
             chunks.TryAdd(reader.GetGuid(0), 0);
-        return new Snapshot(frequencies, unlisted, chunks, DateTime.UtcNow);
+        return new Snapshot(frequencies, unlisted, chunks, chunkLexemes, DateTime.UtcNow);
     }
 }

@@ -5,8 +5,8 @@ namespace Genie.Retrieval.Search;
 /// and how common each is. Ranking touches every matching row, so the query is built to match about
 /// <c>budget</c> rows: first the rarer lexemes, each on its own, then pairs of the common ones
 /// ("request &amp; leave": a chunk holding both), rarest first, while their expected matches fit; at
-/// least one pair (or the only lexeme) when nothing fits. The same query ranks (ts_rank_cd), so a
-/// common word counts only next to another word of the question. <see cref="Query"/> is
+/// least one pair (or the only lexeme) when nothing fits. The candidates are ranked by <see cref="Bm25"/> over all of
+/// <see cref="Lexemes"/> (a common word counts little by its idf) plus the cover density of this query. <see cref="Query"/> is
 /// <c>tsquery</c> input with every lexeme quoted, so any lexeme is safe.
 /// </summary>
 public sealed record TextQuery(string Query, IReadOnlyList<string> Lexemes)
