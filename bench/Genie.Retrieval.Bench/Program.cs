@@ -20,7 +20,7 @@ using Npgsql;
 // maintained), search latency and CPU per query at growing corpus sizes, HNSW recall@10 against exact search.
 // Usage: dotnet run -c Release --project bench/Genie.Retrieval.Bench -- --connection "Host=...;Database=..."
 //        [--sizes 10000,100000] [--queries 200] [--devset services/Genie.Retrieval/Eval/devset] [--embedder builtin-model|builtin] [--model M]
-//        [--sentences-from ../shared/data] [--ef 100,200,400] [--keep]
+//        [--sentences-from ../shared/data] [--ef 100,200,400] [--keep] [--knowledge-base ID (measure a kept one's searches only)]
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--") && p.i + 1 < args.Length && !args[p.i + 1].StartsWith("--"))
     .ToDictionary(p => p.a[2..], p => args[p.i + 1]);
 var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("ConnectionStrings__genie");
@@ -68,6 +68,17 @@ if (Directory.Exists(devset))
     Console.WriteLine($"dev set ({report.Metrics[SearchMode.Hybrid].Count} questions) MRR / R@1 / R@5: " +
         string.Join(", ", report.Metrics.Select(m => $"{m.Key.ToString().ToLowerInvariant()} {m.Value.MeanReciprocalRank:F3} / {m.Value.RecallAt(1):F3} / {m.Value.RecallAt(5):F3}")) +
         $", bm25 peer {report.Peer.MeanReciprocalRank:F3} / {report.Peer.RecallAt(1):F3} / {report.Peer.RecallAt(5):F3}");
+}
+
+// --knowledge-base ID: measure the searches of a knowledge base kept by an earlier run (--keep), e.g. after rebuilding its index.
+if (options.GetValueOrDefault("knowledge-base") is { } existing)
+{
+    var existingId = Guid.Parse(existing);
+    await using (var conn = await db.OpenConnectionAsync())
+        Console.WriteLine($"knowledge base {existingId}: {await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM retrieval.chunks WHERE kb_id = @existingId", new { existingId }):N0} chunks; " +
+            $"HNSW index: {await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indexrelid = to_regclass(@name)", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) })}");
+    await MeasureSearchAsync(existingId, sizes[^1]);
+    return 0;
 }
 
 var folder = Directory.CreateTempSubdirectory("genie-bench-").FullName;
@@ -118,48 +129,7 @@ try
             await conn.ExecuteAsync(new CommandDefinition("VACUUM retrieval.chunks", commandTimeout: 3600));
         Console.WriteLine($"vacuum after ingestion (autovacuum's next job): {vacuumClock.Elapsed.TotalSeconds:F1} s");
 
-        // Queries: a few words taken from random chunks, like a user's question about them.
-        var random = new Random(size);
-        await using var connection2 = await db.OpenConnectionAsync();
-        var samples = (await connection2.QueryAsync<string>(
-            "SELECT text FROM retrieval.chunks WHERE kb_id = @kbId ORDER BY random() LIMIT @n", new { kbId, n = queryCount })).ToList();
-        var queries = samples.Select(t =>
-        {
-            var words = TextFeatures.Words(t).Where(w => !TextFeatures.IsStopWord(w)).ToList();
-            var start = random.Next(Math.Max(1, words.Count - 6));
-            return string.Join(' ', words.Skip(start).Take(5));
-        }).ToList();
-
-        var kbs = new[] { (kbId, embedder) };
-        // Warm up every mode first, so the JIT's background recompilation is not counted as the first mode's CPU.
-        foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Vector, SearchMode.Text })
-            foreach (var q in queries.Take(50))
-                await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default);
-        var configuredEf = retrievalOptions.Search.EfSearch;
-        var runs = (efValues ?? [configuredEf]).SelectMany(ef => new[] { (SearchMode.Hybrid, ef), (SearchMode.Vector, ef) }).Append((SearchMode.Text, configuredEf));
-        foreach (var (mode, ef) in runs)
-        {
-            retrievalOptions.Search.EfSearch = ef;
-            var latencies = new List<double>();
-            var searchCpu = await serverCpu.StartAsync();
-            foreach (var q in queries)
-            {
-                var t = Stopwatch.GetTimestamp();
-                await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default);
-                latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-            var (searchServer, searchClient) = await searchCpu.StopAsync();
-            latencies.Sort();
-            Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10{(mode == SearchMode.Text ? "" : $" ef_search {ef}")}: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, " +
-                $"max {latencies[^1]:F1} ms over {latencies.Count} queries; CPU per query: server {Per(searchServer, latencies.Count)}, client {Per(searchClient, latencies.Count)}");
-        }
-
-        retrievalOptions.Search.EfSearch = configuredEf;
-        foreach (var ef in new[] { 40, 100, 200, searcher.EfSearch, 400, 800 }.Concat(efValues ?? []).Distinct().Order())
-        {
-            var (recall, p50, p95) = await RecallAsync(db, kbId, queries.Take(100).ToList(), ef);
-            Console.WriteLine($"HNSW recall@10 vs exact, ef_search {ef,4}: {recall:F3} (ANN query p50 {p50:F1} ms, p95 {p95:F1} ms){(ef == searcher.EfSearch ? "  ← configured" : "")}");
-        }
+        await MeasureSearchAsync(kbId, size);
     }
 }
 finally
@@ -173,6 +143,53 @@ finally
     }
 }
 return 0;
+
+// Search latency per mode (hybrid and vector at each ef_search asked for) and HNSW recall@10 against exact search.
+async Task MeasureSearchAsync(Guid kbId, int seed)
+{
+    // Queries: a few words taken from random chunks, like a user's question about them.
+    var random = new Random(seed);
+    await using var connection2 = await db.OpenConnectionAsync();
+    var samples = (await connection2.QueryAsync<string>(
+        "SELECT text FROM retrieval.chunks WHERE kb_id = @kbId ORDER BY md5(id::text || @seed) LIMIT @n", new { kbId, n = queryCount, seed = seed.ToString() })).ToList();
+    var queries = samples.Select(t =>
+    {
+        var words = TextFeatures.Words(t).Where(w => !TextFeatures.IsStopWord(w)).ToList();
+        var start = random.Next(Math.Max(1, words.Count - 6));
+        return string.Join(' ', words.Skip(start).Take(5));
+    }).ToList();
+
+    var kbs = new[] { (kbId, embedder) };
+    // Warm up every mode first, so the JIT's background recompilation is not counted as the first mode's CPU.
+    foreach (var mode in new[] { SearchMode.Hybrid, SearchMode.Vector, SearchMode.Text })
+        foreach (var q in queries.Take(50))
+            await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default);
+    var configuredEf = retrievalOptions.Search.EfSearch;
+    var runs = (efValues ?? [configuredEf]).SelectMany(ef => new[] { (SearchMode.Hybrid, ef), (SearchMode.Vector, ef) }).Append((SearchMode.Text, configuredEf));
+    foreach (var (mode, ef) in runs)
+    {
+        retrievalOptions.Search.EfSearch = ef;
+        var latencies = new List<double>();
+        var searchCpu = await serverCpu.StartAsync();
+        foreach (var q in queries)
+        {
+            var t = Stopwatch.GetTimestamp();
+            await searcher.SearchAsync(new SearchQuery(q, kbs, 10, 0, mode), default);
+            latencies.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        var (searchServer, searchClient) = await searchCpu.StopAsync();
+        latencies.Sort();
+        Console.WriteLine($"search {mode.ToString().ToLowerInvariant(),-7} top-10{(mode == SearchMode.Text ? "" : $" ef_search {ef}")}: p50 {Percentile(latencies, 0.50):F1} ms, p95 {Percentile(latencies, 0.95):F1} ms, " +
+            $"max {latencies[^1]:F1} ms over {latencies.Count} queries; CPU per query: server {Per(searchServer, latencies.Count)}, client {Per(searchClient, latencies.Count)}");
+    }
+
+    retrievalOptions.Search.EfSearch = configuredEf;
+    foreach (var ef in new[] { 40, 100, 200, searcher.EfSearch, 400, 800 }.Concat(efValues ?? []).Distinct().Order())
+    {
+        var (recall, p50, p95) = await RecallAsync(db, kbId, queries.Take(100).ToList(), ef);
+        Console.WriteLine($"HNSW recall@10 vs exact, ef_search {ef,4}: {recall:F3} (ANN query p50 {p50:F1} ms, p95 {p95:F1} ms){(ef == searcher.EfSearch ? "  ← configured" : "")}");
+    }
+}
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
