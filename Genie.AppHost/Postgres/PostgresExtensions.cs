@@ -72,6 +72,10 @@ public static class PostgresExtensions
         var server = builder.AddResource(resource)
             .WithArgs(runAsRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups", "--", binaries.Postgres] : [])
             .WithArgs("-D", dataDirectory)
+            // Room for the HNSW index of a large knowledge base (about 200 MB per 100k chunks of 384 dimensions): with
+            // PostgreSQL's default 128 MB, vector searches at 100k chunks copied index pages in from the OS cache and
+            // took half as long again. As the Kubernetes cluster (deploy/kubernetes/base/postgres.yaml).
+            .WithArgs("-c", "shared_buffers=512MB")
             .WithEndpoint(name: LocalPostgresResource.EndpointName, scheme: "tcp", env: "PGPORT")
             .WithEnvironment("LC_MESSAGES", "C")
             .WithIconName("DatabaseStack")

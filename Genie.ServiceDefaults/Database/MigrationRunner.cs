@@ -95,7 +95,8 @@ public sealed partial class MigrationRunner
         try
         {
             await connection.ExecuteAsync(new CommandDefinition($"SET LOCAL search_path TO {schema}, public", cancellationToken: ct));
-            await using (var command = new NpgsqlCommand(script.Sql, connection))
+            // No command timeout: a script may rebuild an index over every row, minutes on a large database.
+            await using (var command = new NpgsqlCommand(script.Sql, connection) { CommandTimeout = 0 })
                 await command.ExecuteNonQueryAsync(ct);
             await connection.ExecuteAsync(new CommandDefinition(
                 $"INSERT INTO {schema}.schema_migrations (version, name, applied_at) VALUES (@Version, @Name, now())",
@@ -143,6 +144,9 @@ public sealed partial class MigrationRunner
         {
             await connection.ExecuteAsync(new CommandDefinition("CREATE EXTENSION IF NOT EXISTS vector", cancellationToken: ct));
             await transaction.CommitAsync(ct);
+            // The data source read the database's types before the extension existed; without this its
+            // connections cannot write a vector until the process restarts.
+            await connection.ReloadTypesAsync(ct);
         }
         catch (PostgresException ex)
         {

@@ -22,9 +22,10 @@ public sealed class SearchOptions
 
     /// <summary>
     /// HNSW search breadth (pgvector hnsw.ef_search); raised to the candidate count when lower. CPU per
-    /// vector search grows about linearly with it; recall against exact search too (see the README).
+    /// vector search grows about linearly with it; recall against exact search too: 200 gave 0.97 at 100k chunks
+    /// of model vectors (see the README, "Vector index").
     /// </summary>
-    public int EfSearch { get; set; } = 100;
+    public int EfSearch { get; set; } = 200;
 
     /// <summary>
     /// About this many full-text matches are ranked per query: the rarest words of the question that
