@@ -78,7 +78,8 @@ public class Bm25RankingTests : IAsyncLifetime
     {
         var kb = await services.GetRequiredService<KnowledgeBaseStore>().CreateAsync($"bm25 {Guid.NewGuid():N}", "", Builtin, "test", [], [], default);
         var sources = services.GetRequiredService<SourceStore>();
-        var source = await sources.AddAsync(kb, "corpus", new SourceConfig { Folder = new FolderSourceConfig { Path = _corpus } }, null, [], 0, "test", default);
+        var source = Guid.CreateVersion7();
+        await sources.AddAsync(source, kb, "corpus", new SourceConfig { Folder = new FolderSourceConfig { Path = _corpus } }, null, [], 0, "test", default);
         var run = await services.GetRequiredService<SyncRunner>().RunAsync((await sources.FindAsync(source, default))!, "manual", _ => Task.CompletedTask, default);
         Assert.Equal(documents, run.Counts.Added);
         // idf comes from the planner's statistics; a sync this small leaves them to autovacuum.
