@@ -47,8 +47,9 @@ public class SearchPathTests : IAsyncLifetime
     public async Task Exact_scan_and_HNSW_find_the_same_neighbours_of_a_small_knowledge_base()
     {
         await using var exact = await ServicesAsync(exactSearchMaxChunks: 10_000);
-        await using var approximate = await ServicesAsync(exactSearchMaxChunks: 0);
+        await using var approximate = await ServicesAsync(exactSearchMaxChunks: 0, applicationName: "genie-hnsw-test");
         var kb = await IngestAsync(exact);
+        var before = await ChunkScansAsync(approximate.GetRequiredService<NpgsqlDataSource>());
 
         foreach (var question in new[] { "How are migrations applied?", "Which model answers chat questions?", "where do traces go" })
         {
@@ -61,6 +62,9 @@ public class SearchPathTests : IAsyncLifetime
             Assert.Equal(a.Select(h => h.VectorScore), b.Select(h => h.VectorScore), (x, y) => Math.Abs(x - y) < 1e-5);
             Assert.True(a[0].VectorScore >= a[^1].VectorScore && a[0].VectorRank == 1);
         }
+        // The approximate path walked the HNSW index rather than scanning the table.
+        var after = await ChunkScansAsync(approximate.GetRequiredService<NpgsqlDataSource>());
+        Assert.True(after.VectorIndex >= before.VectorIndex + 3, $"HNSW index scans {before.VectorIndex} -> {after.VectorIndex}");
     }
 
     [Fact]
@@ -122,11 +126,11 @@ public class SearchPathTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Sequential scans of retrieval.chunks and scans of its full-text index so far. A backend reports its counters when it exits (before it leaves
+    /// Sequential scans of retrieval.chunks and scans of its full-text and 384-dimension HNSW indexes so far. A backend reports its counters when it exits (before it leaves
     /// pg_stat_activity), so the pool's connections are closed and their backends (found by the data
     /// source's application name) awaited first.
     /// </summary>
-    private static async Task<(long Sequential, long FullTextIndex)> ChunkScansAsync(NpgsqlDataSource db)
+    private static async Task<(long Sequential, long FullTextIndex, long VectorIndex)> ChunkScansAsync(NpgsqlDataSource db)
     {
         db.Clear();
         var pool = new NpgsqlConnectionStringBuilder(db.ConnectionString);
@@ -142,10 +146,11 @@ public class SearchPathTests : IAsyncLifetime
             await Task.Delay(50);
         }
         await connection.ExecuteAsync("SELECT pg_stat_clear_snapshot()");
-        return await connection.QuerySingleAsync<(long, long)>(
+        return await connection.QuerySingleAsync<(long, long, long)>(
             """
             SELECT (SELECT seq_scan FROM pg_stat_user_tables WHERE relid = 'retrieval.chunks'::regclass),
-                   (SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelid = 'retrieval.chunks_search_text'::regclass)
+                   (SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelid = 'retrieval.chunks_search_text'::regclass),
+                   (SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelid = 'retrieval.chunks_embedding_hnsw_384'::regclass)
             """);
     }
 }
