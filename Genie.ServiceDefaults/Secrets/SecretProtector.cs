@@ -30,12 +30,17 @@ public sealed class SecretProtector
     }
 
     /// <param name="what">What the service encrypts, for the error when no key is configured.</param>
-    public static SecretProtector FromConfiguration(IConfiguration configuration, string scope, string what)
+    public static SecretProtector FromConfiguration(IConfiguration configuration, string scope, string what) =>
+        new(KeyMaterial(configuration, what), scope);
+
+    /// <summary>The configured key material: <c>Genie:Secrets:Key</c> when set, else the token signing key.</summary>
+    /// <param name="what">What the service encrypts, for the error when no key is configured.</param>
+    public static byte[] KeyMaterial(IConfiguration configuration, string what)
     {
         var raw = configuration[SecretsKeyKey] is { Length: > 0 } secrets ? secrets : configuration[AuthOptions.SigningKeyKey];
         if (string.IsNullOrWhiteSpace(raw))
             throw new InvalidOperationException($"Set {SecretsKeyKey} or {AuthOptions.SigningKeyKey}: {what} is encrypted with it.");
-        return new SecretProtector(AuthOptions.DecodeKey(raw), scope);
+        return AuthOptions.DecodeKey(raw);
     }
 
     public byte[] Protect(string plaintext, string purpose)

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Genie.ServiceDefaults.Auth;
 using Genie.ServiceDefaults.Secrets;
 using Npgsql;
 
@@ -61,16 +60,9 @@ public sealed class LegacySourceSecrets(NpgsqlDataSource db, SourceSecrets secre
         return resealed;
     }
 
-    /// <summary>The key the earlier releases derived: from <c>Genie:Secrets:Key</c> when set, else the token signing key.</summary>
-    private byte[] OldKey()
-    {
-        var raw = configuration[SecretProtector.SecretsKeyKey];
-        if (string.IsNullOrWhiteSpace(raw))
-            raw = configuration[AuthOptions.SigningKeyKey];
-        if (string.IsNullOrWhiteSpace(raw))
-            throw new InvalidOperationException($"Set {SecretProtector.SecretsKeyKey} or {AuthOptions.SigningKeyKey}: stored source secrets are encrypted with it.");
-        return HKDF.DeriveKey(HashAlgorithmName.SHA256, AuthOptions.DecodeKey(raw), 32, salt: [], info: Info);
-    }
+    /// <summary>The key the earlier releases derived from the same configured key material.</summary>
+    private byte[] OldKey() =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, SecretProtector.KeyMaterial(configuration, "a source's secrets"), 32, salt: [], info: Info);
 
     /// <summary>Layout: version 1 | nonce(12) | tag(16) | ciphertext of the JSON map.</summary>
     private static Dictionary<string, string> Open(byte[] key, byte[] sealedSecrets)
