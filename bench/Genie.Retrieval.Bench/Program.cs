@@ -76,7 +76,7 @@ if (options.GetValueOrDefault("knowledge-base") is { } existing)
     var existingId = Guid.Parse(existing);
     await using (var conn = await db.OpenConnectionAsync())
         Console.WriteLine($"knowledge base {existingId}: {await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM retrieval.chunks WHERE kb_id = @existingId", new { existingId }):N0} chunks; " +
-            $"HNSW index: {await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indexrelid = to_regclass(@name)", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) })}");
+            $"HNSW index: {await HnswIndexAsync(conn)}");
     await MeasureSearchAsync(existingId, sizes[^1]);
     return 0;
 }
@@ -86,7 +86,7 @@ var kbId = await knowledgeBases.CreateAsync($"bench {Guid.NewGuid():N}", "benchm
 try
 {
     await using (var conn = await db.OpenConnectionAsync())
-        Console.WriteLine($"HNSW index: {await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indexrelid = to_regclass(@name)", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) })}");
+        Console.WriteLine($"HNSW index: {await HnswIndexAsync(conn)}");
     var sourceId = Guid.CreateVersion7();
     await sources.AddAsync(sourceId, kbId, "generated", new SourceConfig { Folder = new FolderSourceConfig { Path = folder } }, null, [], 0, "bench", default);
     ICorpus generator = sentencesFrom is null ? new CorpusGenerator() : new HandbookCorpus(sentencesFrom);
@@ -190,6 +190,10 @@ async Task MeasureSearchAsync(Guid kbId, int seed)
         Console.WriteLine($"HNSW recall@10 vs exact, ef_search {ef,4}: {recall:F3} (ANN query p50 {p50:F1} ms, p95 {p95:F1} ms){(ef == searcher.EfSearch ? "  ← configured" : "")}");
     }
 }
+
+// The definition of the HNSW index the knowledge base's dimension uses (its graph settings).
+async Task<string?> HnswIndexAsync(NpgsqlConnection conn) =>
+    await conn.ExecuteScalarAsync<string>("SELECT pg_get_indexdef(to_regclass(@name))", new { name = "retrieval." + VectorIndexes.IndexName(embedder.Dimension) });
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
